@@ -1,0 +1,14 @@
+//! poolsim: a deterministic discrete-event simulator of virtual-desktop host pools.
+//!
+//! The core (`engine`, `model`, `metrics`, `runner`) is pure: no I/O, no wall clock. The shell
+//! (`cli`, `output`, `progress`) reads scenarios, writes files and talks to the terminal.
+//! See ARCHITECTURE.md for the code map.
+
+pub mod cli;
+pub mod engine;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod progress;
+pub mod runner;
+pub mod scenario;

@@ -1,0 +1,98 @@
+//! The metric contract: every metric poolsim reports, in a fixed order, with the direction
+//! that counts as better. Outputs, summaries and regression checks all read this one list.
+
+/// Which way a metric should move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// Smaller is better (failures, disruption).
+    Lower,
+    /// Larger is better (availability, free capacity).
+    Higher,
+    /// Descriptive only; never a regression.
+    Neither,
+}
+
+/// One metric's definition.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricDef {
+    /// Stable name, used as a CSV column and JSON key.
+    pub name: &'static str,
+    /// Which direction is better.
+    pub better: Better,
+    /// One-line meaning, for the README and reports.
+    pub help: &'static str,
+}
+
+const fn m(name: &'static str, better: Better, help: &'static str) -> MetricDef {
+    MetricDef { name, better, help }
+}
+
+/// All metrics, in output order.
+pub const METRICS: &[MetricDef] = &[
+    m("logins_attempted", Better::Neither, "logins tried, including reconnections"),
+    m("logins_succeeded", Better::Neither, "logins that got a session"),
+    m("logins_failed", Better::Lower, "logins refused (no host could take them)"),
+    m("login_failure_rate", Better::Lower, "logins_failed / logins_attempted"),
+    m(
+        "login_failures_no_capacity",
+        Better::Lower,
+        "failed: no available host below its session limit",
+    ),
+    m("forced_logoffs", Better::Lower, "sessions ended by the service or an admin, not the user"),
+    m(
+        "host_availability",
+        Better::Higher,
+        "time-weighted share of hosts Available and accepting sessions",
+    ),
+    m("peak_sessions", Better::Neither, "most sessions (active + disconnected) at once"),
+    m("min_free_slots", Better::Higher, "fewest free session slots on accepting hosts at any time"),
+];
+
+/// Position of metric `name` in [`METRICS`].
+pub fn index_of(name: &str) -> Option<usize> {
+    METRICS.iter().position(|d| d.name == name)
+}
+
+/// The definition of metric `name`.
+pub fn def(name: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|d| d.name == name)
+}
+
+/// One replication's metric values, aligned with [`METRICS`]; `None` where a metric does not
+/// apply (e.g. a failure rate with no login).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValues(pub Vec<Option<f64>>);
+
+impl MetricValues {
+    /// All metrics absent.
+    pub fn empty() -> Self {
+        MetricValues(vec![None; METRICS.len()])
+    }
+
+    /// Sets metric `name`. Panics on an unknown name: that is a programming error caught by
+    /// the tests, never user input.
+    pub fn set(&mut self, name: &str, value: Option<f64>) {
+        let i = index_of(name).unwrap_or_else(|| panic!("metric {name} is not in the catalog"));
+        self.0[i] = value;
+    }
+
+    /// The value of metric `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        index_of(name).and_then(|i| self.0[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        for (i, d) in METRICS.iter().enumerate() {
+            assert!(
+                d.name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            );
+            assert_eq!(index_of(d.name), Some(i), "{} is listed twice", d.name);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Collects one replication's measurements while it runs: counters, time integrals, extremes,
+//! and (for the replication that keeps them) the time series and the trace.
+
+use super::catalog::MetricValues;
+use super::timeseries::{Row, TimeSeries};
+use super::trace::TraceRecord;
+use crate::engine::SimTime;
+use crate::model::pool::Gauges;
+
+/// Why a login failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureReason {
+    /// No Available, non-drained host below its session limit.
+    NoCapacity,
+}
+
+impl FailureReason {
+    /// All reasons, in metric order.
+    pub const ALL: [FailureReason; 1] = [FailureReason::NoCapacity];
+
+    /// The reason as it appears in metric names (`login_failures_<reason>`) and traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureReason::NoCapacity => "no_capacity",
+        }
+    }
+}
+
+/// One replication's running measurements.
+pub struct Recorder {
+    last_time: SimTime,
+    /// ∫ hosts accepting sessions dt, in host-milliseconds.
+    open_host_time: u128,
+    /// ∫ hosts in the pool dt, in host-milliseconds.
+    total_host_time: u128,
+    logins_attempted: u64,
+    logins_succeeded: u64,
+    failures: [u64; FailureReason::ALL.len()],
+    forced_logoffs: u64,
+    peak_sessions: u64,
+    min_free_slots: u64,
+    series: Option<TimeSeries>,
+    trace: Option<Vec<TraceRecord>>,
+}
+
+impl Recorder {
+    /// A recorder starting at time zero with the pool in state `initial`; `series_bin` turns on
+    /// the time series, `trace` the event trace.
+    pub fn new(initial: &Gauges, series_bin: Option<SimTime>, trace: bool) -> Self {
+        let mut r = Self {
+            last_time: 0,
+            open_host_time: 0,
+            total_host_time: 0,
+            logins_attempted: 0,
+            logins_succeeded: 0,
+            failures: [0; FailureReason::ALL.len()],
+            forced_logoffs: 0,
+            peak_sessions: initial.sessions(),
+            min_free_slots: initial.slots_free,
+            series: series_bin.map(TimeSeries::new),
+            trace: trace.then(Vec::new),
+        };
+        r.advance(0, initial);
+        r
+    }
+
+    /// Moves the clock to `now`; `gauges` is the state that held since the last call.
+    pub fn advance(&mut self, now: SimTime, gauges: &Gauges) {
+        let dt = u128::from(now.saturating_sub(self.last_time));
+        self.open_host_time += dt * u128::from(gauges.hosts_available);
+        self.total_host_time += dt * u128::from(gauges.hosts_total);
+        self.last_time = self.last_time.max(now);
+        if let Some(s) = &mut self.series {
+            s.advance(now, gauges);
+        }
+    }
+
+    /// Notes the state after an event, for the extremes.
+    pub fn observe(&mut self, gauges: &Gauges) {
+        self.peak_sessions = self.peak_sessions.max(gauges.sessions());
+        self.min_free_slots = self.min_free_slots.min(gauges.slots_free);
+    }
+
+    /// Counts a login attempt.
+    pub fn login_attempted(&mut self) {
+        self.logins_attempted += 1;
+        if let Some(row) = self.row() {
+            row.logins_attempted += 1;
+        }
+    }
+
+    /// Counts a successful login.
+    pub fn login_succeeded(&mut self) {
+        self.logins_succeeded += 1;
+    }
+
+    /// Counts a failed login.
+    pub fn login_failed(&mut self, reason: FailureReason) {
+        self.failures[reason as usize] += 1;
+        if let Some(row) = self.row() {
+            row.logins_failed += 1;
+        }
+    }
+
+    /// Counts a session ended by the service or an admin.
+    pub fn forced_logoff(&mut self) {
+        self.forced_logoffs += 1;
+        if let Some(row) = self.row() {
+            row.forced_logoffs += 1;
+        }
+    }
+
+    fn row(&mut self) -> Option<&mut Row> {
+        self.series.as_mut().and_then(|s| s.current())
+    }
+
+    /// True when the trace is being kept (so callers can skip building records).
+    pub fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// Appends a trace record (ignored when tracing is off).
+    pub fn trace(&mut self, record: TraceRecord) {
+        if let Some(t) = &mut self.trace {
+            t.push(record);
+        }
+    }
+
+    /// Closes the integrals at `end` and returns the metrics, time series and trace.
+    pub fn finish(mut self, end: SimTime, gauges: &Gauges) -> Recorded {
+        self.advance(end, gauges);
+        if let Some(s) = &mut self.series {
+            s.close(end, gauges);
+        }
+        let failed: u64 = self.failures.iter().sum();
+        let mut m = MetricValues::empty();
+        let count = |v: u64| Some(v as f64);
+        m.set("logins_attempted", count(self.logins_attempted));
+        m.set("logins_succeeded", count(self.logins_succeeded));
+        m.set("logins_failed", count(failed));
+        let rate =
+            (self.logins_attempted > 0).then(|| failed as f64 / self.logins_attempted as f64);
+        m.set("login_failure_rate", rate);
+        for reason in FailureReason::ALL {
+            let name = format!("login_failures_{}", reason.name());
+            m.set(&name, count(self.failures[reason as usize]));
+        }
+        m.set("forced_logoffs", count(self.forced_logoffs));
+        let availability = (self.total_host_time > 0)
+            .then(|| self.open_host_time as f64 / self.total_host_time as f64);
+        m.set("host_availability", availability);
+        m.set("peak_sessions", count(self.peak_sessions));
+        m.set("min_free_slots", count(self.min_free_slots));
+        Recorded {
+            metrics: m,
+            timeseries: self.series.map(TimeSeries::into_rows),
+            trace: self.trace,
+        }
+    }
+}
+
+/// What a finished recorder hands back.
+pub struct Recorded {
+    /// The replication's metrics.
+    pub metrics: MetricValues,
+    /// The time series, if kept.
+    pub timeseries: Option<Vec<Row>>,
+    /// The trace, if kept.
+    pub trace: Option<Vec<TraceRecord>>,
+}

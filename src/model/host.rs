@@ -1,0 +1,71 @@
+//! A session host: its status, drain mode, sessions and configuration version.
+
+use super::session::SessionId;
+
+/// Index of a host in its pool; also its stable order (creation order, i.e. by the number in
+/// its name: `sh-2` before `sh-10`).
+pub type HostId = u32;
+
+/// Health status of a session host, as the service reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostStatus {
+    /// Healthy and routable.
+    Available,
+    /// Not routable (agent upgrading, failed health checks, being replaced…).
+    Unavailable,
+}
+
+impl HostStatus {
+    /// Only Available hosts receive new sessions (the service also routes to NeedsAssistance,
+    /// which poolsim does not model separately).
+    pub fn accepts_sessions(self) -> bool {
+        self == HostStatus::Available
+    }
+
+    /// Name used in traces and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            HostStatus::Available => "available",
+            HostStatus::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// One session host.
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// Host name, `<prefix>-<n>`.
+    pub name: String,
+    /// Health status.
+    pub status: HostStatus,
+    /// Drain mode: existing sessions stay, no new session lands here.
+    pub drain: bool,
+    /// Sessions on this host, active and disconnected (both count toward the limit).
+    pub sessions: Vec<SessionId>,
+    /// Configuration version the host runs (bumped by session host updates).
+    pub version: u32,
+}
+
+impl Host {
+    /// A new, Available host with no sessions at version 0.
+    pub fn new(name: String) -> Self {
+        Self { name, status: HostStatus::Available, drain: false, sessions: Vec::new(), version: 0 }
+    }
+
+    /// Number of sessions counted toward the session limit.
+    pub fn session_count(&self) -> u32 {
+        self.sessions.len() as u32
+    }
+
+    /// True when the host is healthy and not drained: it would take a new session if it had
+    /// room.
+    pub fn open_for_new_sessions(&self) -> bool {
+        self.status.accepts_sessions() && !self.drain
+    }
+
+    /// True when a user with a session here can get back to it (reconnect): the host is up,
+    /// even in drain mode.
+    pub fn reachable(&self) -> bool {
+        self.status.accepts_sessions()
+    }
+}

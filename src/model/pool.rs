@@ -1,0 +1,282 @@
+//! The host pool: hosts, their sessions, the balancer's candidate index and the gauges the
+//! metrics read. Every change to a host goes through [`Pool::update_host`], which keeps the
+//! index and the gauges consistent with the hosts — the one place those invariants live.
+
+use super::balancer::{Balancer, Tier};
+use super::host::{Host, HostId, HostStatus};
+use super::session::{Session, SessionId, SessionState, SessionTable, UserId};
+use crate::engine::SimTime;
+use crate::engine::rng::SimRng;
+use crate::scenario::LoadBalancer;
+
+/// Counts that describe the pool at an instant; kept up to date incrementally.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gauges {
+    /// Hosts in the pool.
+    pub hosts_total: u64,
+    /// Hosts Available and accepting new sessions (not drained).
+    pub hosts_available: u64,
+    /// Hosts Available but in drain mode.
+    pub hosts_draining: u64,
+    /// Hosts not Available.
+    pub hosts_unavailable: u64,
+    /// Hosts on the pool's target configuration version.
+    pub hosts_current_version: u64,
+    /// Connected sessions.
+    pub sessions_active: u64,
+    /// Disconnected sessions (still holding a slot).
+    pub sessions_disconnected: u64,
+    /// Free session slots on hosts that accept new sessions.
+    pub slots_free: u64,
+}
+
+impl Gauges {
+    /// Active plus disconnected sessions.
+    pub fn sessions(&self) -> u64 {
+        self.sessions_active + self.sessions_disconnected
+    }
+}
+
+/// What one host adds to the gauges.
+#[derive(Clone, Copy, Default)]
+struct Contribution {
+    available: u64,
+    draining: u64,
+    unavailable: u64,
+    current_version: u64,
+    slots_free: u64,
+}
+
+/// A host pool.
+pub struct Pool {
+    hosts: Vec<Host>,
+    limit: u32,
+    target_version: u32,
+    balancer: Balancer,
+    sessions: SessionTable,
+    gauges: Gauges,
+}
+
+impl Pool {
+    /// A pool of `count` Available hosts named `<prefix>-0`… with session limit `limit`.
+    pub fn new(count: u32, prefix: &str, limit: u32, algorithm: LoadBalancer) -> Self {
+        let mut pool = Self {
+            hosts: Vec::with_capacity(count as usize),
+            limit,
+            target_version: 0,
+            balancer: Balancer::new(algorithm),
+            sessions: SessionTable::default(),
+            gauges: Gauges::default(),
+        };
+        for i in 0..count {
+            pool.add_host(Host::new(format!("{prefix}-{i}")));
+        }
+        pool
+    }
+
+    /// Adds a host and returns its id.
+    pub fn add_host(&mut self, host: Host) -> HostId {
+        let id = self.hosts.len() as HostId;
+        self.hosts.push(host);
+        self.gauges.hosts_total += 1;
+        self.apply(id, Contribution::default());
+        id
+    }
+
+    /// All hosts, in host order.
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// One host.
+    pub fn host(&self, id: HostId) -> &Host {
+        &self.hosts[id as usize]
+    }
+
+    /// The host named `name`, if any.
+    pub fn host_by_name(&self, name: &str) -> Option<HostId> {
+        self.hosts.iter().position(|h| h.name == name).map(|i| i as HostId)
+    }
+
+    /// The session limit per host.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The current gauges.
+    pub fn gauges(&self) -> &Gauges {
+        &self.gauges
+    }
+
+    /// A live session.
+    pub fn session(&self, id: SessionId) -> Option<&Session> {
+        self.sessions.get(id)
+    }
+
+    /// Picks a host for a new session with the pool's load-balancing algorithm.
+    pub fn pick_host(&self, rng: &mut SimRng) -> Option<HostId> {
+        self.balancer.pick(rng)
+    }
+
+    /// Opens an active session for `user` on `host`. The caller has checked the host has room.
+    pub fn open_session(&mut self, host: HostId, user: UserId, now: SimTime) -> SessionId {
+        debug_assert!(self.hosts[host as usize].session_count() < self.limit);
+        let pos = self.hosts[host as usize].sessions.len() as u32;
+        let session =
+            Session { user, host, state: SessionState::Active, started: now, pos_in_host: pos };
+        let id = self.sessions.insert(session);
+        self.gauges.sessions_active += 1;
+        self.update_host(host, |h| h.sessions.push(id));
+        id
+    }
+
+    /// Ends a session (log-off), freeing its slot. Returns it, or `None` if it was gone.
+    pub fn close_session(&mut self, id: SessionId) -> Option<Session> {
+        let session = self.sessions.remove(id)?;
+        match session.state {
+            SessionState::Active => self.gauges.sessions_active -= 1,
+            SessionState::Disconnected => self.gauges.sessions_disconnected -= 1,
+        }
+        let pos = session.pos_in_host as usize;
+        let moved = self.update_host(session.host, |h| {
+            h.sessions.swap_remove(pos);
+            h.sessions.get(pos).copied()
+        });
+        if let Some(moved) = moved
+            && let Some(m) = self.sessions.get_mut(moved)
+        {
+            m.pos_in_host = pos as u32;
+        }
+        Some(session)
+    }
+
+    /// Marks a session connected or disconnected.
+    pub fn set_session_state(&mut self, id: SessionId, state: SessionState) {
+        let Some(s) = self.sessions.get_mut(id) else { return };
+        if s.state == state {
+            return;
+        }
+        s.state = state;
+        match state {
+            SessionState::Active => {
+                self.gauges.sessions_active += 1;
+                self.gauges.sessions_disconnected -= 1;
+            }
+            SessionState::Disconnected => {
+                self.gauges.sessions_active -= 1;
+                self.gauges.sessions_disconnected += 1;
+            }
+        }
+    }
+
+    /// Turns drain mode on or off.
+    pub fn set_drain(&mut self, host: HostId, drain: bool) {
+        self.update_host(host, |h| h.drain = drain);
+    }
+
+    /// Sets a host's health status.
+    pub fn set_status(&mut self, host: HostId, status: HostStatus) {
+        self.update_host(host, |h| h.status = status);
+    }
+
+    /// The configuration version new and updated hosts get; hosts on it are preferred.
+    pub fn target_version(&self) -> u32 {
+        self.target_version
+    }
+
+    /// Moves the pool to a new target version (an update started): hosts still on an older
+    /// version become the balancer's second choice.
+    pub fn set_target_version(&mut self, version: u32) {
+        let ids = 0..self.hosts.len() as HostId;
+        let before: Vec<Contribution> = ids.clone().map(|h| self.contribution(h)).collect();
+        self.target_version = version;
+        for (h, b) in ids.zip(before) {
+            self.apply(h, b);
+        }
+    }
+
+    /// Applies `change` to a host, then brings the candidate index and gauges up to date.
+    pub fn update_host<R>(&mut self, host: HostId, change: impl FnOnce(&mut Host) -> R) -> R {
+        let before = self.contribution(host);
+        let result = change(&mut self.hosts[host as usize]);
+        self.apply(host, before);
+        result
+    }
+
+    fn contribution(&self, id: HostId) -> Contribution {
+        let h = &self.hosts[id as usize];
+        let open = h.open_for_new_sessions();
+        Contribution {
+            available: u64::from(open),
+            draining: u64::from(h.status.accepts_sessions() && h.drain),
+            unavailable: u64::from(!h.status.accepts_sessions()),
+            current_version: u64::from(h.version == self.target_version),
+            slots_free: if open {
+                u64::from(self.limit.saturating_sub(h.session_count()))
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Replaces `before` (the host's old contribution) with its current one, and re-indexes it.
+    fn apply(&mut self, id: HostId, before: Contribution) {
+        let after = self.contribution(id);
+        let g = &mut self.gauges;
+        g.hosts_available = g.hosts_available + after.available - before.available;
+        g.hosts_draining = g.hosts_draining + after.draining - before.draining;
+        g.hosts_unavailable = g.hosts_unavailable + after.unavailable - before.unavailable;
+        g.hosts_current_version =
+            g.hosts_current_version + after.current_version - before.current_version;
+        g.slots_free = g.slots_free + after.slots_free - before.slots_free;
+        let h = &self.hosts[id as usize];
+        let entry = (after.slots_free > 0).then(|| {
+            let tier: Tier = usize::from(h.version != self.target_version);
+            (tier, h.session_count())
+        });
+        self.balancer.set(id, entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::stream;
+
+    #[test]
+    fn gauges_and_candidates_follow_host_changes() {
+        let mut p = Pool::new(2, "sh", 2, LoadBalancer::DepthFirst);
+        assert_eq!(p.gauges().slots_free, 4);
+        let a = p.open_session(0, 1, 0);
+        let _b = p.open_session(0, 2, 0);
+        assert_eq!(p.gauges().slots_free, 2);
+        let mut rng = stream(0, 0, 0);
+        assert_eq!(p.pick_host(&mut rng), Some(1), "a full host is no candidate");
+        p.set_drain(1, true);
+        assert_eq!(p.pick_host(&mut rng), None, "a drained host is no candidate");
+        assert_eq!(p.gauges().hosts_draining, 1);
+        assert_eq!(p.gauges().slots_free, 0);
+        p.close_session(a);
+        assert_eq!(p.pick_host(&mut rng), Some(0));
+        p.set_status(0, HostStatus::Unavailable);
+        assert_eq!(p.gauges().hosts_unavailable, 1);
+        assert_eq!(p.gauges().hosts_available, 0);
+        assert_eq!(p.pick_host(&mut rng), None);
+    }
+
+    #[test]
+    fn closing_sessions_keeps_host_positions_consistent() {
+        let mut p = Pool::new(1, "sh", 10, LoadBalancer::BreadthFirst);
+        let ids: Vec<_> = (0..5).map(|u| p.open_session(0, u, 0)).collect();
+        p.close_session(ids[1]);
+        p.close_session(ids[4]);
+        p.close_session(ids[0]);
+        let left: Vec<_> = p.host(0).sessions.iter().map(|&s| p.session(s).unwrap().user).collect();
+        let mut sorted = left.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![2, 3]);
+        for (i, &s) in p.host(0).sessions.iter().enumerate() {
+            assert_eq!(p.session(s).unwrap().pos_in_host as usize, i);
+        }
+    }
+}

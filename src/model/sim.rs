@@ -1,0 +1,272 @@
+//! The pool model: the events of a host pool under a workload, and how each is handled.
+//!
+//! The engine pops events in (time, sequence) order and hands them to [`PoolSim::handle`].
+//! Before each event the recorder integrates the state that held since the previous one; after
+//! it, the recorder notes the new extremes.
+
+use super::host::HostId;
+use super::pool::Pool;
+use super::population::Population;
+use super::session::{SessionId, SessionState, UserId};
+use super::workload::{ArrivalProcess, Sampler};
+use crate::engine::rng::{SimRng, stream};
+use crate::engine::{EventQueue, Model, SimTime};
+use crate::metrics::recorder::{FailureReason, Recorded, Recorder};
+use crate::metrics::trace::TraceRecord;
+use crate::scenario::{ActionKind, Scenario};
+use rand::RngExt;
+
+/// Random sources, one ChaCha stream each (see [`crate::engine::rng`]).
+mod source {
+    pub const SESSION_LENGTH: u64 = 1;
+    pub const BALANCER: u64 = 2;
+    pub const USERS: u64 = 3;
+    pub const RECONNECT_CHOICE: u64 = 4;
+    pub const RECONNECT_DELAY: u64 = 5;
+    /// Arrival process `i` uses stream `ARRIVALS + i`.
+    pub const ARRIVALS: u64 = 1_000;
+}
+
+/// Something that happens at an instant.
+#[derive(Debug, Clone, Copy)]
+pub enum Event {
+    /// The next login of arrival process `source`.
+    Arrival { source: u32 },
+    /// A connection's active time ends: the user logs off or disconnects.
+    SessionEnd { session: SessionId },
+    /// A disconnected user comes back.
+    Reconnect { session: SessionId, user: UserId },
+    /// Scheduled admin action `index` of the scenario.
+    Action { index: u32 },
+}
+
+/// What to keep besides the metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// Keep the time series.
+    pub timeseries: bool,
+    /// Keep the event trace.
+    pub trace: bool,
+}
+
+/// The state of one replication.
+pub struct PoolSim<'a> {
+    scenario: &'a Scenario,
+    pool: Pool,
+    users: Population,
+    arrivals: Vec<(ArrivalProcess, SimRng)>,
+    session_length: Sampler,
+    reconnect: Option<(f64, Sampler)>,
+    action_hosts: Vec<HostId>,
+    rng_session: SimRng,
+    rng_balancer: SimRng,
+    rng_users: SimRng,
+    rng_reconnect_choice: SimRng,
+    rng_reconnect_delay: SimRng,
+    recorder: Recorder,
+}
+
+impl<'a> PoolSim<'a> {
+    /// Builds replication `replication` of a validated scenario and schedules its first events.
+    pub fn new(
+        scenario: &'a Scenario,
+        replication: u64,
+        keep: Keep,
+        queue: &mut EventQueue<Event>,
+    ) -> Self {
+        let seed = scenario.seed;
+        let rng = |src| stream(seed, replication, src);
+        let p = &scenario.pool;
+        let pool = Pool::new(p.host_count(), &p.name_prefix, p.session_limit(), p.load_balancer);
+        let w = &scenario.workload;
+        let arrivals = w
+            .arrivals
+            .as_slice()
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| (ArrivalProcess::new(spec), rng(source::ARRIVALS + i as u64)))
+            .collect();
+        let action_hosts = scenario
+            .actions
+            .iter()
+            .map(|a| pool.host_by_name(&a.host).expect("validated host name"))
+            .collect();
+        let bin = keep.timeseries.then_some(scenario.time_bin.0);
+        let recorder = Recorder::new(pool.gauges(), bin, keep.trace);
+        let mut sim = Self {
+            scenario,
+            users: Population::new(w.users.map(|u| u as u32)),
+            arrivals,
+            session_length: Sampler::new(&w.session),
+            reconnect: w.reconnect.as_ref().map(|r| (r.probability, Sampler::new(&r.after))),
+            action_hosts,
+            rng_session: rng(source::SESSION_LENGTH),
+            rng_balancer: rng(source::BALANCER),
+            rng_users: rng(source::USERS),
+            rng_reconnect_choice: rng(source::RECONNECT_CHOICE),
+            rng_reconnect_delay: rng(source::RECONNECT_DELAY),
+            pool,
+            recorder,
+        };
+        sim.schedule_initial(queue);
+        sim
+    }
+
+    fn schedule_initial(&mut self, queue: &mut EventQueue<Event>) {
+        for (i, a) in self.scenario.actions.iter().enumerate() {
+            queue.schedule(a.at.0, Event::Action { index: i as u32 });
+        }
+        for source in 0..self.arrivals.len() {
+            self.schedule_next_arrival(source as u32, 0, queue);
+        }
+    }
+
+    fn schedule_next_arrival(&mut self, source: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+        let (process, rng) = &mut self.arrivals[source as usize];
+        if let Some(t) = process.next_after(now, rng) {
+            queue.schedule(t, Event::Arrival { source });
+        }
+    }
+
+    /// The pool, for inspection.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Ends the replication at `end` and returns what was recorded.
+    pub fn into_recorded(self, end: SimTime) -> Recorded {
+        self.recorder.finish(end, self.pool.gauges())
+    }
+
+    fn on_arrival(&mut self, now: SimTime, source: u32, queue: &mut EventQueue<Event>) {
+        self.schedule_next_arrival(source, now, queue);
+        if let Some(user) = self.users.next_login(&mut self.rng_users) {
+            self.login(now, user, queue);
+        }
+    }
+
+    /// A user without a session asks for one: the load balancer picks a host or the login
+    /// fails (nothing queues; the user sees an error).
+    fn login(&mut self, now: SimTime, user: UserId, queue: &mut EventQueue<Event>) {
+        self.recorder.login_attempted();
+        let Some(host) = self.pool.pick_host(&mut self.rng_balancer) else {
+            self.recorder.login_failed(FailureReason::NoCapacity);
+            self.trace(now, "login_failed", None, Some(user), FailureReason::NoCapacity.name());
+            return;
+        };
+        let session = self.pool.open_session(host, user, now);
+        self.users.set_online(user);
+        self.recorder.login_succeeded();
+        self.trace(now, "login", Some(host), Some(user), "");
+        self.start_connection(now, session, queue);
+    }
+
+    /// Schedules the end of a connection's active time.
+    fn start_connection(
+        &mut self,
+        now: SimTime,
+        session: SessionId,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let length = self.session_length.sample(now, &mut self.rng_session);
+        queue.schedule(now.saturating_add(length), Event::SessionEnd { session });
+    }
+
+    fn on_session_end(&mut self, now: SimTime, id: SessionId, queue: &mut EventQueue<Event>) {
+        let Some(s) = self.pool.session(id) else { return };
+        if s.state != SessionState::Active {
+            return;
+        }
+        let (user, host) = (s.user, s.host);
+        if let Some((p, after)) = &self.reconnect
+            && self.rng_reconnect_choice.random_bool(*p)
+        {
+            let delay = after.sample(now, &mut self.rng_reconnect_delay);
+            self.pool.set_session_state(id, SessionState::Disconnected);
+            queue.schedule(now.saturating_add(delay), Event::Reconnect { session: id, user });
+            self.trace(now, "disconnect", Some(host), Some(user), "");
+            return;
+        }
+        self.pool.close_session(id);
+        self.users.set_offline(user);
+        self.trace(now, "logoff", Some(host), Some(user), "");
+    }
+
+    /// A disconnected user returns to their session, whatever the algorithm and even on a
+    /// drained host, as long as the host is up. If the session is gone, they log in afresh.
+    fn on_reconnect(
+        &mut self,
+        now: SimTime,
+        id: SessionId,
+        user: UserId,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let host = self.pool.session(id).map(|s| s.host);
+        match host {
+            Some(h) if self.pool.host(h).reachable() => {
+                self.recorder.login_attempted();
+                self.pool.set_session_state(id, SessionState::Active);
+                self.recorder.login_succeeded();
+                self.trace(now, "reconnect", Some(h), Some(user), "");
+                self.start_connection(now, id, queue);
+            }
+            Some(_) => {
+                self.pool.close_session(id);
+                self.users.set_offline(user);
+                self.login(now, user, queue);
+            }
+            None if self.users.is_offline(user) => self.login(now, user, queue),
+            None => {}
+        }
+    }
+
+    fn on_action(&mut self, now: SimTime, index: u32) {
+        let action = &self.scenario.actions[index as usize];
+        let host = self.action_hosts[index as usize];
+        match action.kind {
+            ActionKind::DrainOn => self.pool.set_drain(host, true),
+            ActionKind::DrainOff => self.pool.set_drain(host, false),
+        }
+        let kind = match action.kind {
+            ActionKind::DrainOn => "drain_on",
+            ActionKind::DrainOff => "drain_off",
+        };
+        self.trace(now, kind, Some(host), None, "");
+    }
+
+    fn trace(
+        &mut self,
+        now: SimTime,
+        kind: &'static str,
+        host: Option<HostId>,
+        user: Option<UserId>,
+        detail: &str,
+    ) {
+        if !self.recorder.tracing() {
+            return;
+        }
+        let record = TraceRecord {
+            time: now,
+            kind,
+            host: host.map(|h| self.pool.host(h).name.clone()),
+            user: user.map(|u| self.users.name(u)),
+            detail: detail.to_string(),
+        };
+        self.recorder.trace(record);
+    }
+}
+
+impl Model for PoolSim<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, now: SimTime, event: Event, queue: &mut EventQueue<Event>) {
+        self.recorder.advance(now, self.pool.gauges());
+        match event {
+            Event::Arrival { source } => self.on_arrival(now, source, queue),
+            Event::SessionEnd { session } => self.on_session_end(now, session, queue),
+            Event::Reconnect { session, user } => self.on_reconnect(now, session, user, queue),
+            Event::Action { index } => self.on_action(now, index),
+        }
+        self.recorder.observe(self.pool.gauges());
+    }
+}

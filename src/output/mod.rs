@@ -1,0 +1,8 @@
+//! Output files: rendered to bytes here, written atomically by [`atomic::write_atomic`].
+//! Everything is deterministic text: fixed column order, Rust's shortest float formatting.
+
+pub mod atomic;
+pub mod tables;
+
+pub use atomic::write_atomic;
+pub use tables::{replications_csv, summary_json, timeseries_csv, trace_csv};

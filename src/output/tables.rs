@@ -1,0 +1,112 @@
+//! Renders a run's results as CSV and JSON.
+
+use crate::engine::time::SECOND;
+use crate::metrics::METRICS;
+use crate::metrics::timeseries::Row;
+use crate::metrics::trace::TraceRecord;
+use crate::runner::RunOutput;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// Formats an optional number for CSV: empty when absent.
+pub fn cell(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing CSV to memory cannot fail")
+}
+
+/// `replications.csv`: one row per replication, one column per metric.
+pub fn replications_csv(run: &RunOutput) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["replication".to_string()];
+    header.extend(METRICS.iter().map(|d| d.name.to_string()));
+    w.write_record(&header).expect("in-memory CSV");
+    for r in &run.replications {
+        let mut row = vec![r.index.to_string()];
+        row.extend(r.metrics.0.iter().map(|v| cell(*v)));
+        w.write_record(&row).expect("in-memory CSV");
+    }
+    finish(w)
+}
+
+/// Column names of `timeseries.csv`.
+pub const TIMESERIES_COLUMNS: &[&str] = &[
+    "time_s",
+    "hosts_available",
+    "hosts_draining",
+    "hosts_unavailable",
+    "sessions_active",
+    "sessions_disconnected",
+    "slots_free",
+    "logins_attempted",
+    "logins_failed",
+    "forced_logoffs",
+];
+
+/// `timeseries.csv`: one row per time bin of replication 0.
+pub fn timeseries_csv(rows: &[Row]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(TIMESERIES_COLUMNS).expect("in-memory CSV");
+    for r in rows {
+        let g = &r.gauges;
+        let fields = [
+            r.time / SECOND,
+            g.hosts_available,
+            g.hosts_draining,
+            g.hosts_unavailable,
+            g.sessions_active,
+            g.sessions_disconnected,
+            g.slots_free,
+            r.logins_attempted,
+            r.logins_failed,
+            r.forced_logoffs,
+        ];
+        w.write_record(fields.iter().map(u64::to_string)).expect("in-memory CSV");
+    }
+    finish(w)
+}
+
+/// `trace.csv`: every event of replication 0.
+pub fn trace_csv(records: &[TraceRecord]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["time_ms", "kind", "host", "user", "detail"]).expect("in-memory CSV");
+    for r in records {
+        let time = r.time.to_string();
+        let fields = [
+            time.as_str(),
+            r.kind,
+            r.host.as_deref().unwrap_or(""),
+            r.user.as_deref().unwrap_or(""),
+            r.detail.as_str(),
+        ];
+        w.write_record(fields).expect("in-memory CSV");
+    }
+    finish(w)
+}
+
+#[derive(Serialize)]
+struct SummaryFile<'a> {
+    scenario: &'a str,
+    description: &'a str,
+    seed: u64,
+    replications: u32,
+    duration: String,
+    metrics: &'a crate::metrics::Summaries,
+}
+
+/// `summary.json`: the scenario's identity and every metric across replications.
+pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> Vec<u8> {
+    let file = SummaryFile {
+        scenario: &scenario.name,
+        description: &scenario.description,
+        seed: scenario.seed,
+        replications: scenario.replications,
+        duration: scenario.duration.to_string(),
+        metrics: &run.summaries,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file).expect("summary serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,73 @@
+//! Runs a scenario's replications, in parallel with rayon, and gathers their results in
+//! replication order — so the output is the same whatever the thread count.
+
+use crate::engine::{self, EventQueue, RunStats};
+use crate::metrics::timeseries::Row;
+use crate::metrics::trace::TraceRecord;
+use crate::metrics::{MetricValues, Summaries};
+use crate::model::{Keep, PoolSim};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// What one replication produced.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutput {
+    /// Replication index (0-based).
+    pub index: u32,
+    /// Its metrics.
+    pub metrics: MetricValues,
+    /// Its time series, when kept (replication 0).
+    pub timeseries: Option<Vec<Row>>,
+    /// Its trace, when asked for (replication 0).
+    pub trace: Option<Vec<TraceRecord>>,
+    /// Engine counters.
+    pub stats: RunStats,
+}
+
+/// Runs replication `index` of `scenario`.
+pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> ReplicationOutput {
+    let mut queue = EventQueue::new();
+    let mut sim = PoolSim::new(scenario, u64::from(index), keep, &mut queue);
+    let end = scenario.duration.0;
+    let stats = engine::run(&mut sim, &mut queue, end);
+    let recorded = sim.into_recorded(end);
+    ReplicationOutput {
+        index,
+        metrics: recorded.metrics,
+        timeseries: recorded.timeseries,
+        trace: recorded.trace,
+        stats,
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Per replication, in order.
+    pub replications: Vec<ReplicationOutput>,
+    /// Metrics summarised across replications.
+    pub summaries: Summaries,
+}
+
+impl RunOutput {
+    /// Total events handled across replications.
+    pub fn events(&self) -> u64 {
+        self.replications.iter().map(|r| r.stats.events).sum()
+    }
+}
+
+/// Runs every replication of `scenario` on the current rayon pool. Replication 0 keeps the
+/// time series (and the trace when `trace` is set); `on_done` is called as each finishes.
+pub fn run(scenario: &Scenario, trace: bool, on_done: &(dyn Fn() + Sync)) -> RunOutput {
+    let replications: Vec<ReplicationOutput> = (0..scenario.replications)
+        .into_par_iter()
+        .map(|i| {
+            let keep = Keep { timeseries: i == 0, trace: trace && i == 0 };
+            let out = run_replication(scenario, i, keep);
+            on_done();
+            out
+        })
+        .collect();
+    let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
+    RunOutput { replications, summaries }
+}

@@ -1,0 +1,253 @@
+//! Scenario files: the TOML a user writes, parsed with serde and checked before any run.
+//!
+//! Loading is: read the file → TOML table → apply `--set`-style overrides by dotted path →
+//! deserialize (unknown keys are errors) → semantic validation. Every error names the file,
+//! the field and what is allowed.
+
+pub mod duration;
+pub mod error;
+pub mod instant;
+mod validate;
+pub mod workload;
+
+pub use duration::Duration;
+pub use error::ScenarioError;
+pub use instant::At;
+pub use workload::{
+    ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
+};
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// The session limit the service uses when none is set (also its maximum).
+pub const MAX_SESSION_LIMIT: u32 = 999_999;
+
+/// A whole scenario, as written in its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, used for the default output directory.
+    pub name: String,
+    /// Free text shown in reports.
+    #[serde(default)]
+    pub description: String,
+    /// Simulated time span of each replication.
+    pub duration: Duration,
+    /// The scenario seed; every random stream derives from it.
+    #[serde(default)]
+    pub seed: u64,
+    /// Number of independent replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Width of a row of `timeseries.csv`.
+    #[serde(default = "default_time_bin")]
+    pub time_bin: Duration,
+    /// The host pool.
+    pub pool: PoolSpec,
+    /// Who logs in, when, and for how long.
+    pub workload: WorkloadSpec,
+    /// Scheduled admin actions.
+    #[serde(default)]
+    pub actions: Vec<ActionSpec>,
+}
+
+fn default_replications() -> u32 {
+    1
+}
+
+fn default_time_bin() -> Duration {
+    Duration(5 * crate::engine::time::MINUTE)
+}
+
+/// Which kind of host pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolKind {
+    /// Users share hosts; each login is load-balanced.
+    Pooled,
+}
+
+/// The pooled load-balancing algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadBalancer {
+    /// Random among the ⌈n/2⌉ candidates with the fewest sessions (the public docs' rule).
+    BreadthFirst,
+    /// The candidate with the fewest sessions; ties broken by a seeded random choice.
+    BreadthFirstStrict,
+    /// The candidate with the most sessions still below the limit; ties by host order.
+    DepthFirst,
+}
+
+/// The `[pool]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    /// Pool kind.
+    pub kind: PoolKind,
+    /// Load-balancing algorithm for pooled pools.
+    #[serde(default = "default_balancer")]
+    pub load_balancer: LoadBalancer,
+    /// Number of session hosts at the start.
+    pub hosts: i64,
+    /// Max session limit per host (active + disconnected sessions count).
+    pub max_sessions: Option<i64>,
+    /// Host name prefix: hosts are named `<prefix>-0`, `<prefix>-1`, …
+    #[serde(default = "default_prefix")]
+    pub name_prefix: String,
+}
+
+fn default_balancer() -> LoadBalancer {
+    LoadBalancer::BreadthFirst
+}
+
+fn default_prefix() -> String {
+    "sh".to_string()
+}
+
+impl PoolSpec {
+    /// The effective session limit: the configured one, or the service default.
+    pub fn session_limit(&self) -> u32 {
+        self.max_sessions.map_or(MAX_SESSION_LIMIT, |m| m.clamp(1, MAX_SESSION_LIMIT as i64) as u32)
+    }
+
+    /// Number of hosts at the start, once validated.
+    pub fn host_count(&self) -> u32 {
+        self.hosts.clamp(0, u32::MAX as i64) as u32
+    }
+}
+
+/// One scheduled admin action (`[[actions]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    /// When it happens.
+    pub at: At,
+    /// What happens.
+    pub kind: ActionKind,
+    /// The host it applies to, by name.
+    pub host: String,
+}
+
+/// Kinds of scheduled admin action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Turn drain mode on: existing sessions stay, no new ones arrive.
+    DrainOn,
+    /// Turn drain mode off.
+    DrainOff,
+}
+
+/// A value for a dotted scenario path, as given by `--set path=value`.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// Dotted path, e.g. `pool.hosts`.
+    pub path: String,
+    /// The value, already typed (integer, float, bool or string).
+    pub value: toml::Value,
+}
+
+impl Override {
+    /// Parses `path=value`; the value is read as TOML if it can be, else as a string.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (path, raw) =
+            text.split_once('=').ok_or_else(|| format!("\"{text}\": expected path=value"))?;
+        Ok(Override { path: path.trim().to_string(), value: parse_value(raw.trim()) })
+    }
+}
+
+/// Reads a command-line value as a TOML scalar where possible (`20`, `0.5`, `true`), else
+/// as a string (`20m`, `depth_first`).
+pub fn parse_value(raw: &str) -> toml::Value {
+    let doc = format!("v = {raw}");
+    match doc.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Err(_) => toml::Value::String(raw.to_string()),
+    }
+}
+
+/// Reads, overrides, parses and validates a scenario file.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::new(&file, "", format!("cannot read the file: {e}")))?;
+    from_str(&text, &file, overrides)
+}
+
+/// Parses and validates scenario text; `file` names it in errors.
+pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let mut table: toml::Table =
+        text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
+    for o in overrides {
+        set_path(&mut table, &o.path, o.value.clone())
+            .map_err(|m| ScenarioError::new(file, &o.path, m))?;
+    }
+    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| ScenarioError::from_serde(file, &e))?;
+    validate::check(&scenario, file)?;
+    Ok(scenario)
+}
+
+/// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.
+fn set_path(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("\"{path}\" is not a dotted key path like pool.hosts"));
+    }
+    let mut cur = table;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if last {
+            cur.insert((*part).to_string(), value);
+            return Ok(());
+        }
+        let next = cur
+            .entry((*part).to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        cur = match next {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(a) => {
+                let idx: usize = parts[i + 1]
+                    .parse()
+                    .map_err(|_| format!("{part} is a list; index it by number ({part}.0…)"))?;
+                let rest = parts[i + 2..].join(".");
+                let item = a.get_mut(idx).ok_or_else(|| format!("{part} has no item {idx}"))?;
+                return match item {
+                    toml::Value::Table(t) if !rest.is_empty() => set_path(t, &rest, value),
+                    _ if rest.is_empty() => {
+                        *item = value;
+                        Ok(())
+                    }
+                    _ => Err(format!("{part}.{idx} is not a table")),
+                };
+            }
+            _ => return Err(format!("{part} is not a table")),
+        };
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_values_get_toml_types() {
+        assert_eq!(parse_value("20"), toml::Value::Integer(20));
+        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
+        assert_eq!(parse_value("20m"), toml::Value::String("20m".into()));
+        assert_eq!(parse_value("depth_first"), toml::Value::String("depth_first".into()));
+    }
+
+    #[test]
+    fn overrides_reach_nested_and_indexed_keys() {
+        let mut t: toml::Table = "[pool]\nhosts = 3\n[[actions]]\nat = \"1h\"".parse().unwrap();
+        set_path(&mut t, "pool.hosts", toml::Value::Integer(9)).unwrap();
+        set_path(&mut t, "actions.0.at", toml::Value::String("2h".into())).unwrap();
+        assert_eq!(t["pool"]["hosts"].as_integer(), Some(9));
+        assert_eq!(t["actions"][0]["at"].as_str(), Some("2h"));
+        assert!(set_path(&mut t, "pool.hosts.x", toml::Value::Integer(1)).is_err());
+    }
+}

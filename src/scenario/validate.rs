@@ -1,0 +1,209 @@
+//! Semantic checks that serde cannot express: ranges, cross-field rules, names that must exist.
+//! Each check returns the first problem found, naming the field and what is allowed.
+
+use super::workload::{ArrivalSpec, SessionDist};
+use super::{LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
+
+/// The service's limit on session hosts in one pool.
+pub const MAX_HOSTS_PER_POOL: i64 = 10_000;
+/// Longest host name prefix the service accepts.
+pub const MAX_PREFIX_LEN: usize = 11;
+/// Longest whole host name (prefix, hyphen and number) the service accepts.
+pub const MAX_NAME_LEN: usize = 15;
+
+type Check = Result<(), (String, String)>;
+
+fn fail(field: impl Into<String>, msg: impl Into<String>) -> Check {
+    Err((field.into(), msg.into()))
+}
+
+/// Checks `s`; `file` names the scenario in the error.
+pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
+    run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
+}
+
+fn run_checks(s: &Scenario) -> Check {
+    top_level(s)?;
+    pool(s)?;
+    workload(s)?;
+    actions(s)
+}
+
+fn top_level(s: &Scenario) -> Check {
+    if s.name.trim().is_empty() {
+        return fail("name", "must not be empty");
+    }
+    if s.name.contains(['/', '\\']) || s.name.starts_with('.') {
+        return fail("name", "is used as a directory name: no '/', '\\' or leading '.'");
+    }
+    if s.duration.0 == 0 {
+        return fail("duration", "must be longer than zero, e.g. \"30d\"");
+    }
+    if s.replications == 0 {
+        return fail("replications", "must be at least 1");
+    }
+    if s.time_bin.0 == 0 {
+        return fail("time_bin", "must be longer than zero, e.g. \"5m\"");
+    }
+    Ok(())
+}
+
+fn pool(s: &Scenario) -> Check {
+    let p = &s.pool;
+    if !(1..=MAX_HOSTS_PER_POOL).contains(&p.hosts) {
+        return fail("pool.hosts", format!("must be 1 to {MAX_HOSTS_PER_POOL} (got {})", p.hosts));
+    }
+    if let Some(m) = p.max_sessions {
+        if !(1..=MAX_SESSION_LIMIT as i64).contains(&m) {
+            return fail(
+                "pool.max_sessions",
+                format!("must be 1 to {MAX_SESSION_LIMIT} (got {m})"),
+            );
+        }
+    } else if p.load_balancer == LoadBalancer::DepthFirst {
+        return fail(
+            "pool.max_sessions",
+            "depth_first load balancing requires a max session limit: set pool.max_sessions",
+        );
+    }
+    host_names(&p.name_prefix, p.hosts as u64)
+}
+
+/// The naming rules: prefix of 1 to 11 letters, digits or hyphens; `<prefix>-<n>` at most 15.
+pub fn host_names(prefix: &str, count: u64) -> Check {
+    let field = "pool.name_prefix";
+    if prefix.is_empty() || prefix.len() > MAX_PREFIX_LEN {
+        return fail(field, format!("must be 1 to {MAX_PREFIX_LEN} characters (got \"{prefix}\")"));
+    }
+    if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return fail(field, format!("\"{prefix}\": only letters, digits and hyphens are allowed"));
+    }
+    let longest = format!("{prefix}-{}", count.saturating_sub(1));
+    if longest.len() > MAX_NAME_LEN {
+        return fail(
+            field,
+            format!("host name \"{longest}\" is longer than {MAX_NAME_LEN} characters"),
+        );
+    }
+    Ok(())
+}
+
+fn workload(s: &Scenario) -> Check {
+    let w = &s.workload;
+    if let Some(u) = w.users
+        && !(1..=10_000_000).contains(&u)
+    {
+        return fail("workload.users", format!("must be 1 to 10000000 (got {u})"));
+    }
+    let arrivals = w.arrivals.as_slice();
+    if arrivals.is_empty() {
+        return fail("workload.arrivals", "needs at least one arrival process");
+    }
+    for (i, a) in arrivals.iter().enumerate() {
+        let field = if arrivals.len() == 1 {
+            "workload.arrivals".to_string()
+        } else {
+            format!("workload.arrivals[{i}]")
+        };
+        arrival(a, &field)?;
+    }
+    session_dist(&w.session, "workload.session")?;
+    if let Some(r) = &w.reconnect {
+        if !(0.0..=1.0).contains(&r.probability) {
+            return fail("workload.reconnect.probability", "must be between 0 and 1");
+        }
+        session_dist(&r.after, "workload.reconnect.after")?;
+    }
+    Ok(())
+}
+
+fn arrival(a: &ArrivalSpec, field: &str) -> Check {
+    match a {
+        ArrivalSpec::Poisson { rate_per_hour } => {
+            if !(rate_per_hour.is_finite() && *rate_per_hour > 0.0) {
+                return fail(
+                    format!("{field}.rate_per_hour"),
+                    format!("must be a number greater than 0 (got {rate_per_hour})"),
+                );
+            }
+        }
+        ArrivalSpec::Profile { per_hour, weekend } => {
+            hourly(per_hour, &format!("{field}.per_hour"))?;
+            if let Some(w) = weekend {
+                hourly(w, &format!("{field}.weekend"))?;
+            }
+        }
+        ArrivalSpec::Storm { users, window, .. } => {
+            if *users < 1 {
+                return fail(format!("{field}.users"), format!("must be at least 1 (got {users})"));
+            }
+            if window.0 == 0 {
+                return fail(format!("{field}.window"), "must be longer than zero");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn hourly(values: &[f64], field: &str) -> Check {
+    if values.len() != 24 {
+        return fail(field, format!("needs 24 values, one per hour of day (got {})", values.len()));
+    }
+    if values.iter().any(|v| !v.is_finite() || *v < 0.0) {
+        return fail(field, "values must be finite numbers of logins per hour, 0 or more");
+    }
+    if values.iter().all(|v| *v == 0.0) && !field.ends_with("weekend") {
+        return fail(field, "all 24 values are 0: no user would ever log in");
+    }
+    Ok(())
+}
+
+fn session_dist(d: &SessionDist, field: &str) -> Check {
+    match d {
+        SessionDist::Fixed { value } if value.0 == 0 => {
+            fail(format!("{field}.value"), "must be longer than zero")
+        }
+        SessionDist::Exponential { mean } if mean.0 == 0 => {
+            fail(format!("{field}.mean"), "must be longer than zero")
+        }
+        SessionDist::Lognormal { mean, .. } if mean.0 == 0 => {
+            fail(format!("{field}.mean"), "must be longer than zero")
+        }
+        SessionDist::Uniform { min, max } if min > max || max.0 == 0 => fail(
+            field,
+            format!("uniform needs 0 <= min <= max and max > 0 (got min {min}, max {max})"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn actions(s: &Scenario) -> Check {
+    let count = s.pool.hosts as u64;
+    for (i, a) in s.actions.iter().enumerate() {
+        let field = format!("actions[{i}]");
+        if a.at.0 > s.duration.0 {
+            return fail(
+                format!("{field}.at"),
+                format!("is after the end of the run ({})", s.duration),
+            );
+        }
+        let known = a
+            .host
+            .strip_prefix(&s.pool.name_prefix)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n < count && a.host == format!("{}-{n}", s.pool.name_prefix));
+        if !known {
+            return fail(
+                format!("{field}.host"),
+                format!(
+                    "no host named \"{}\" (hosts are {p}-0 to {p}-{})",
+                    a.host,
+                    count - 1,
+                    p = s.pool.name_prefix
+                ),
+            );
+        }
+    }
+    Ok(())
+}
