@@ -13,7 +13,7 @@ use crate::engine::rng::{SimRng, stream};
 use crate::engine::{EventQueue, Model, SimTime};
 use crate::metrics::recorder::{FailureReason, Recorded, Recorder};
 use crate::metrics::trace::TraceRecord;
-use crate::scenario::{ActionKind, Scenario};
+use crate::scenario::{ActionSpec, Scenario};
 use rand::RngExt;
 
 /// Random sources, one ChaCha stream each (see [`crate::engine::rng`]).
@@ -57,7 +57,8 @@ pub struct PoolSim<'a> {
     arrivals: Vec<(ArrivalProcess, SimRng)>,
     session_length: Sampler,
     reconnect: Option<(f64, Sampler)>,
-    action_hosts: Vec<HostId>,
+    /// The host each action names, resolved once.
+    action_hosts: Vec<Option<HostId>>,
     rng_session: SimRng,
     rng_balancer: SimRng,
     rng_users: SimRng,
@@ -86,11 +87,8 @@ impl<'a> PoolSim<'a> {
             .enumerate()
             .map(|(i, spec)| (ArrivalProcess::new(spec), rng(source::ARRIVALS + i as u64)))
             .collect();
-        let action_hosts = scenario
-            .actions
-            .iter()
-            .map(|a| pool.host_by_name(&a.host).expect("validated host name"))
-            .collect();
+        let action_hosts =
+            scenario.actions.iter().map(|a| a.host().and_then(|h| pool.host_by_name(h))).collect();
         let bin = keep.timeseries.then_some(scenario.time_bin.0);
         let recorder = Recorder::new(pool.gauges(), bin, keep.trace);
         let mut sim = Self {
@@ -114,7 +112,7 @@ impl<'a> PoolSim<'a> {
 
     fn schedule_initial(&mut self, queue: &mut EventQueue<Event>) {
         for (i, a) in self.scenario.actions.iter().enumerate() {
-            queue.schedule(a.at.0, Event::Action { index: i as u32 });
+            queue.schedule(a.at().0, Event::Action { index: i as u32 });
         }
         for source in 0..self.arrivals.len() {
             self.schedule_next_arrival(source as u32, 0, queue);
@@ -223,15 +221,12 @@ impl<'a> PoolSim<'a> {
     fn on_action(&mut self, now: SimTime, index: u32) {
         let action = &self.scenario.actions[index as usize];
         let host = self.action_hosts[index as usize];
-        match action.kind {
-            ActionKind::DrainOn => self.pool.set_drain(host, true),
-            ActionKind::DrainOff => self.pool.set_drain(host, false),
+        match (action, host) {
+            (ActionSpec::DrainOn { .. }, Some(h)) => self.pool.set_drain(h, true),
+            (ActionSpec::DrainOff { .. }, Some(h)) => self.pool.set_drain(h, false),
+            _ => {}
         }
-        let kind = match action.kind {
-            ActionKind::DrainOn => "drain_on",
-            ActionKind::DrainOff => "drain_off",
-        };
-        self.trace(now, kind, Some(host), None, "");
+        self.trace(now, action.kind(), host, None, "");
     }
 
     fn trace(

@@ -4,12 +4,14 @@
 //! deserialize (unknown keys are errors) → semantic validation. Every error names the file,
 //! the field and what is allowed.
 
+pub mod actions;
 pub mod duration;
 pub mod error;
 pub mod instant;
 mod validate;
 pub mod workload;
 
+pub use actions::ActionSpec;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
@@ -116,28 +118,6 @@ impl PoolSpec {
     pub fn host_count(&self) -> u32 {
         self.hosts.clamp(0, u32::MAX as i64) as u32
     }
-}
-
-/// One scheduled admin action (`[[actions]]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActionSpec {
-    /// When it happens.
-    pub at: At,
-    /// What happens.
-    pub kind: ActionKind,
-    /// The host it applies to, by name.
-    pub host: String,
-}
-
-/// Kinds of scheduled admin action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    /// Turn drain mode on: existing sessions stay, no new ones arrive.
-    DrainOn,
-    /// Turn drain mode off.
-    DrainOff,
 }
 
 /// A value for a dotted scenario path, as given by `--set path=value`.

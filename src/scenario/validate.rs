@@ -178,32 +178,35 @@ fn session_dist(d: &SessionDist, field: &str) -> Check {
 }
 
 fn actions(s: &Scenario) -> Check {
-    let count = s.pool.hosts as u64;
     for (i, a) in s.actions.iter().enumerate() {
         let field = format!("actions[{i}]");
-        if a.at.0 > s.duration.0 {
+        if a.at().0 > s.duration.0 {
             return fail(
                 format!("{field}.at"),
                 format!("is after the end of the run ({})", s.duration),
             );
         }
-        let known = a
-            .host
-            .strip_prefix(&s.pool.name_prefix)
-            .and_then(|r| r.strip_prefix('-'))
-            .and_then(|n| n.parse::<u64>().ok())
-            .is_some_and(|n| n < count && a.host == format!("{}-{n}", s.pool.name_prefix));
-        if !known {
-            return fail(
-                format!("{field}.host"),
-                format!(
-                    "no host named \"{}\" (hosts are {p}-0 to {p}-{})",
-                    a.host,
-                    count - 1,
-                    p = s.pool.name_prefix
-                ),
-            );
+        if let Some(host) = a.host() {
+            known_host(s, host, &format!("{field}.host"))?;
         }
     }
     Ok(())
+}
+
+/// Checks that `host` names one of the pool's initial hosts.
+pub fn known_host(s: &Scenario, host: &str, field: &str) -> Check {
+    let count = s.pool.hosts as u64;
+    let prefix = &s.pool.name_prefix;
+    let known = host
+        .strip_prefix(prefix.as_str())
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .is_some_and(|n| n < count && host == format!("{prefix}-{n}"));
+    if known {
+        return Ok(());
+    }
+    fail(
+        field,
+        format!("no host named \"{host}\" (hosts are {prefix}-0 to {prefix}-{})", count - 1),
+    )
 }

@@ -1,0 +1,98 @@
+//! The command line: parses arguments, loads scenarios, runs them and writes outputs. This is
+//! the shell around the pure core; all file I/O, progress bars and exit codes live here.
+
+mod run;
+mod validate;
+
+use crate::scenario::{Override, ScenarioError};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// poolsim: a deterministic discrete-event simulator of virtual-desktop host pools.
+#[derive(Parser, Debug)]
+#[command(name = "poolsim", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario and write its outputs.
+    Run(run::RunArgs),
+    /// Check a scenario file and say what is wrong with it.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+/// An error that ends the program, with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad input: a scenario or argument problem. Exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// Anything else (an output that cannot be written…). Exit code 1.
+    #[error("{0}")]
+    Run(String),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Input(_) => ExitCode::from(2),
+            Failure::Run(_) => ExitCode::from(1),
+        }
+    }
+}
+
+/// Entry point: runs the command and maps failures to exit codes.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {f}");
+            f.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { scenario } => validate::validate(&scenario),
+    }
+}
+
+/// Parses `--set` arguments.
+pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
+    set.iter()
+        .map(|s| Override::parse(s).map_err(|m| Failure::Input(format!("--set {m}"))))
+        .collect()
+}
+
+/// Builds a rayon pool with `threads` workers (all cores when `None`).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    if threads == Some(0) {
+        return Err(Failure::Input("--threads must be at least 1".into()));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))
+}

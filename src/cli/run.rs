@@ -1,0 +1,100 @@
+//! `poolsim run`: run a scenario's replications and write its outputs.
+
+use super::{Failure, parse_overrides, thread_pool};
+use crate::output;
+use crate::runner::{self, RunOutput};
+use crate::scenario::{self, Override, Scenario};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of replications.
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Output directory [default: out/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads for replications [default: all cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Also write trace.csv: every event of replication 0.
+    #[arg(long)]
+    pub trace: bool,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Set any scenario key by dotted path, e.g. --set pool.hosts=20 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Loads a scenario with overrides and the command-line seed and replications.
+pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
+    let mut overrides = parse_overrides(&args.set)?;
+    if let Some(seed) = args.seed {
+        let seed =
+            i64::try_from(seed).map_err(|_| Failure::Input("--seed must be below 2^63".into()))?;
+        overrides.push(Override { path: "seed".into(), value: toml::Value::Integer(seed) });
+    }
+    if let Some(r) = args.replications {
+        overrides
+            .push(Override { path: "replications".into(), value: toml::Value::Integer(r.into()) });
+    }
+    Ok(scenario::load(&args.scenario, &overrides)?)
+}
+
+/// Runs the command.
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let scenario = load(&args)?;
+    let pool = thread_pool(args.threads)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    let progress = crate::progress::Progress::new(
+        u64::from(scenario.replications),
+        "replications",
+        args.quiet,
+    );
+    let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
+    progress.finish();
+    write_outputs(&out_dir, &scenario, &result)?;
+    if !args.quiet {
+        print_summary(&scenario, &result, &out_dir);
+    }
+    Ok(())
+}
+
+fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(), Failure> {
+    let io = |what: &str, e: std::io::Error| Failure::Run(format!("cannot write {what}: {e}"));
+    std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("summary.json", output::summary_json(scenario, run)),
+        ("replications.csv", output::replications_csv(run)),
+    ];
+    if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
+        files.push(("timeseries.csv", output::timeseries_csv(rows)));
+    }
+    if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
+        files.push(("trace.csv", output::trace_csv(trace)));
+    }
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        output::write_atomic(&path, &bytes).map_err(|e| io(&path.display().to_string(), e))?;
+    }
+    Ok(())
+}
+
+fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
+    println!("{}: {} replications of {}", scenario.name, scenario.replications, scenario.duration);
+    for (name, s) in &run.summaries.0 {
+        let Some(mean) = s.mean else { continue };
+        match s.ci95 {
+            Some([lo, hi]) => println!("  {name:<32} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})"),
+            None => println!("  {name:<32} {mean:>14.6}"),
+        }
+    }
+    println!("outputs in {}", dir.display());
+}
