@@ -9,6 +9,8 @@ pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod progress;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;

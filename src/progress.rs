@@ -18,7 +18,7 @@ impl Progress {
             if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(Some(total), target);
         let template =
-            format!("{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what}, ETA {{eta}}");
+            format!("{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what}{{msg}}, ETA {{eta}}");
         if let Ok(style) = ProgressStyle::with_template(&template) {
             bar.set_style(style);
         }
@@ -41,6 +41,11 @@ impl Progress {
     /// One unit done.
     pub fn inc(&self) {
         self.bar.inc(1);
+    }
+
+    /// Extra text after the count, e.g. ", 3/12 points".
+    pub fn set_message(&self, msg: String) {
+        self.bar.set_message(msg);
     }
 
     /// Work done: clear the bar.

@@ -1,7 +1,9 @@
 //! The command line: parses arguments, loads scenarios, runs them and writes outputs. This is
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
+mod plot;
 mod run;
+mod sweep;
 mod validate;
 
 use crate::scenario::{Override, ScenarioError};
@@ -21,6 +23,10 @@ pub struct Cli {
 enum Command {
     /// Run a scenario and write its outputs.
     Run(run::RunArgs),
+    /// Run a scenario over a grid of parameter values, with replications per point.
+    Sweep(sweep::SweepArgs),
+    /// Draw the pictures of an earlier run or sweep from the CSV files in its directory.
+    Plot(plot::PlotArgs),
     /// Check a scenario file and say what is wrong with it.
     Validate {
         /// The scenario file (TOML).
@@ -37,6 +43,9 @@ pub enum Failure {
     /// Anything else (an output that cannot be written…). Exit code 1.
     #[error("{0}")]
     Run(String),
+    /// Stopped by Ctrl-C after keeping what was finished. Exit code 130 (128 + SIGINT).
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl From<ScenarioError> for Failure {
@@ -50,6 +59,7 @@ impl Failure {
         match self {
             Failure::Input(_) => ExitCode::from(2),
             Failure::Run(_) => ExitCode::from(1),
+            Failure::Interrupted(_) => ExitCode::from(130),
         }
     }
 }
@@ -75,6 +85,8 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Plot(args) => plot::plot(args),
         Command::Validate { scenario } => validate::validate(&scenario),
     }
 }

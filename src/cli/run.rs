@@ -25,6 +25,10 @@ pub struct RunArgs {
     /// Also write trace.csv: every event of replication 0.
     #[arg(long)]
     pub trace: bool,
+    /// Also draw timeseries.png/.svg (and update.png/.svg after an update); off by default
+    /// to keep runs fast in pipelines — `poolsim plot DIR` draws them later.
+    #[arg(long)]
+    pub plot: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -61,6 +65,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
     progress.finish();
     write_outputs(&out_dir, &scenario, &result)?;
+    if args.plot {
+        super::plot::plot_dir(&out_dir)?;
+    }
     if !args.quiet {
         print_summary(&scenario, &result, &out_dir);
     }

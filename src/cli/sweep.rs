@@ -1,0 +1,275 @@
+//! `poolsim sweep`: run a scenario over a grid of parameter values, with replications, and
+//! write `sweep.csv`; with `--goal`, answer which point is the cheapest that meets them.
+//!
+//! Finished points are appended to `sweep.partial.csv` as they complete, so Ctrl-C keeps them
+//! and `--resume` runs only the rest. `sweep.csv` is written once, atomically, in point order,
+//! and is byte-identical however the sweep was split or interrupted.
+
+use super::{Failure, thread_pool};
+use crate::metrics::METRICS;
+use crate::output::write_atomic;
+use crate::scenario::{self, Override};
+use crate::sweep::{
+    self, Axis, Goal, PointJob, PointResult, SweepRow, SweepTable, Verdict, partial,
+};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A swept key and its values: path=v1,v2,… or path=start..end:step, end included
+    /// (repeatable; the grid is every combination).
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    pub set: Vec<String>,
+    /// Replications per point [default: the scenario's].
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Override the scenario's seed (every point uses it: common random numbers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: out/<scenario name>-sweep].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// A service-level goal on a metric's mean, e.g. 'login_failure_rate<=0.01'
+    /// (repeatable): report the cheapest point meeting all of them.
+    #[arg(long = "goal", value_name = "METRIC<=VALUE")]
+    pub goals: Vec<String>,
+    /// Continue an interrupted sweep in the same output directory.
+    #[arg(long)]
+    pub resume: bool,
+    /// Also draw sweep_<metric>.png/.svg (or later: poolsim plot DIR).
+    #[arg(long)]
+    pub plot: bool,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Everything decided before the first replication runs.
+struct Plan {
+    axes: Vec<Axis>,
+    jobs: Vec<PointJob>,
+    /// Each point's swept values as written in `sweep.csv`, by point number.
+    values: Vec<Vec<String>>,
+    header: Vec<String>,
+    /// Identifies the sweep for `--resume`: the columns and every point's full scenario.
+    fingerprint: Vec<u8>,
+    out: PathBuf,
+}
+
+/// Runs the command.
+pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let goals = args
+        .goals
+        .iter()
+        .map(|g| Goal::parse(g).map_err(|m| Failure::Input(format!("--goal {m}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = plan(&args)?;
+    let pool = thread_pool(args.threads)?;
+    std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
+    let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan)? };
+    let rows = run_points(&plan, &pool, done, args.quiet)?;
+    let table = SweepTable {
+        params: plan.axes.iter().map(|a| a.path.clone()).collect(),
+        metrics: METRICS.iter().map(|d| d.name.to_string()).collect(),
+        rows: rows.into_values().collect(),
+    };
+    let sweep_csv = plan.out.join("sweep.csv");
+    write_atomic(&sweep_csv, &table.to_csv()).map_err(|e| io(&sweep_csv, e))?;
+    for name in ["sweep.partial.csv", "sweep.plan"] {
+        let _ = std::fs::remove_file(plan.out.join(name));
+    }
+    if !args.quiet {
+        let reps = plan.jobs.first().map_or(0, |j| j.scenario.replications);
+        println!("{} points × {reps} replications → {}", table.rows.len(), sweep_csv.display());
+    }
+    if !goals.is_empty() {
+        report_goals(&table, &goals, &plan.out, args.quiet)?;
+    }
+    if args.plot {
+        super::plot::plot_dir(&plan.out)?;
+    }
+    Ok(())
+}
+
+fn io(path: &Path, e: std::io::Error) -> Failure {
+    Failure::Run(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Parses the axes and loads every point's scenario, so bad input stops the sweep before
+/// anything runs.
+fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
+    let axes = args
+        .set
+        .iter()
+        .map(|s| Axis::parse(s).map_err(|m| Failure::Input(format!("--set {m}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut base: Vec<Override> = Vec::new();
+    if let Some(seed) = args.seed {
+        let seed =
+            i64::try_from(seed).map_err(|_| Failure::Input("--seed must be below 2^63".into()))?;
+        base.push(Override { path: "seed".into(), value: toml::Value::Integer(seed) });
+    }
+    if let Some(r) = args.replications {
+        base.push(Override { path: "replications".into(), value: toml::Value::Integer(r.into()) });
+    }
+    let mut jobs = Vec::new();
+    let mut values = Vec::new();
+    for point in sweep::points(&axes) {
+        values.push(point.values.iter().map(sweep::grid::display).collect());
+        let mut overrides = base.clone();
+        overrides.extend(point.overrides(&axes));
+        let scenario = scenario::load(&args.scenario, &overrides)?;
+        jobs.push(PointJob { index: point.index, scenario });
+    }
+    let params: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    let metrics: Vec<&str> = METRICS.iter().map(|d| d.name).collect();
+    let header = sweep::table::header(&params, &metrics);
+    let mut fingerprint = header.join(",").into_bytes();
+    for j in &jobs {
+        fingerprint.extend(format!("\n{}: {:?}", j.index, j.scenario).bytes());
+    }
+    fingerprint.push(b'\n');
+    let name = jobs.first().map_or("sweep".to_string(), |j| format!("{}-sweep", j.scenario.name));
+    let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(name));
+    Ok(Plan { axes, jobs, values, header, fingerprint, out })
+}
+
+/// Starts a new sweep: the plan and an empty partial file.
+fn fresh_state(plan: &Plan) -> Result<BTreeMap<usize, SweepRow>, Failure> {
+    let plan_path = plan.out.join("sweep.plan");
+    write_atomic(&plan_path, &plan.fingerprint).map_err(|e| io(&plan_path, e))?;
+    let partial_path = plan.out.join("sweep.partial.csv");
+    write_atomic(&partial_path, &partial::header(&plan.header))
+        .map_err(|e| io(&partial_path, e))?;
+    Ok(BTreeMap::new())
+}
+
+/// Picks up an interrupted sweep: checks it is the same sweep and reads its finished points.
+fn resume_state(plan: &Plan) -> Result<BTreeMap<usize, SweepRow>, Failure> {
+    let plan_path = plan.out.join("sweep.plan");
+    let partial_path = plan.out.join("sweep.partial.csv");
+    let (Ok(old_plan), Ok(bytes)) = (std::fs::read(&plan_path), std::fs::read(&partial_path))
+    else {
+        return Err(Failure::Input(format!(
+            "--resume: {} holds no interrupted sweep (no sweep.plan and sweep.partial.csv)",
+            plan.out.display()
+        )));
+    };
+    if old_plan != plan.fingerprint {
+        return Err(Failure::Input(format!(
+            "--resume: the sweep in {} was started with another scenario, grid or \
+             replications; run it again without --resume",
+            plan.out.display()
+        )));
+    }
+    let rows = partial::read(&bytes, &plan.header, plan.axes.len())
+        .map_err(|m| Failure::Input(format!("--resume: {}: {m}", partial_path.display())))?;
+    // Rewrite the partial file without any line cut short, so appends stay well-formed.
+    let mut clean = partial::header(&plan.header);
+    for (i, r) in &rows {
+        clean.extend(partial::row(*i, r));
+    }
+    write_atomic(&partial_path, &clean).map_err(|e| io(&partial_path, e))?;
+    Ok(rows)
+}
+
+/// Runs the points not yet done, appending each to the partial file as it finishes; returns
+/// every point's row, in point order.
+fn run_points(
+    plan: &Plan,
+    pool: &rayon::ThreadPool,
+    done: BTreeMap<usize, SweepRow>,
+    quiet: bool,
+) -> Result<BTreeMap<usize, SweepRow>, Failure> {
+    let todo: Vec<PointJob> =
+        plan.jobs.iter().filter(|j| !done.contains_key(&j.index)).cloned().collect();
+    let total_points = plan.jobs.len();
+    let partial_path = plan.out.join("sweep.partial.csv");
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&partial_path)
+        .map_err(|e| io(&partial_path, e))?;
+    let reps: u64 = todo.iter().map(|j| u64::from(j.scenario.replications)).sum();
+    let progress = crate::progress::Progress::new(reps, "replications", quiet);
+    let finished = AtomicUsize::new(done.len());
+    progress.set_message(format!(", {}/{total_points} points", done.len()));
+    let rows = Mutex::new(done);
+    let sink = Mutex::new((file, None::<std::io::Error>));
+    let cancel = interrupt_flag();
+    let on_point = |p: PointResult| {
+        let row = row_of(plan, &p);
+        let line = partial::row(p.index, &row);
+        let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = s.0.write_all(&line).and_then(|()| s.0.flush()) {
+            s.1.get_or_insert(e);
+        }
+        drop(s);
+        rows.lock().unwrap_or_else(|e| e.into_inner()).insert(p.index, row);
+        let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+        progress.set_message(format!(", {n}/{total_points} points"));
+    };
+    pool.install(|| sweep::execute(&todo, cancel, &|| progress.inc(), &on_point));
+    progress.finish();
+    if let Some(e) = sink.into_inner().unwrap_or_else(|e| e.into_inner()).1 {
+        return Err(io(&partial_path, e));
+    }
+    let rows = rows.into_inner().unwrap_or_else(|e| e.into_inner());
+    if rows.len() < total_points {
+        return Err(Failure::Interrupted(format!(
+            "interrupted: {} of {total_points} points kept in {}; continue with --resume",
+            rows.len(),
+            partial_path.display()
+        )));
+    }
+    Ok(rows)
+}
+
+/// The `sweep.csv` row of a finished point.
+fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
+    SweepRow {
+        params: plan.values[p.index].clone(),
+        cells: sweep::table::metric_cells(&p.summaries),
+    }
+}
+
+/// A flag set by Ctrl-C. The handler is installed once per process; if it cannot be (another
+/// handler exists), Ctrl-C keeps its default meaning and only `--resume` protects the work.
+fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::Relaxed));
+    });
+    &FLAG
+}
+
+/// Prints the answer to the goals and writes it to `goal.json`.
+fn report_goals(
+    table: &SweepTable,
+    goals: &[Goal],
+    out: &Path,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let Some(verdict) = sweep::choose(table, goals) else { return Ok(()) };
+    let report = sweep::goal::report(table, goals, &verdict);
+    let path = out.join("goal.json");
+    let mut bytes = serde_json::to_vec_pretty(&report).expect("goal report serialises");
+    bytes.push(b'\n');
+    write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
+    if !quiet {
+        println!("{}", sweep::goal::describe(table, goals, &verdict));
+    }
+    if matches!(verdict, Verdict::NoneMet { .. }) && quiet {
+        eprintln!("{}", sweep::goal::describe(table, goals, &verdict));
+    }
+    Ok(())
+}

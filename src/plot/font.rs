@@ -1,0 +1,25 @@
+//! The font of every picture: DejaVu Sans, embedded in the binary (see assets/, Bitstream Vera
+//! license), registered as plotters' "sans-serif" so that PNGs need no system font and SVG
+//! viewers fall back to their own sans-serif.
+
+use plotters::style::{FontStyle, register_font};
+use std::sync::OnceLock;
+
+/// The family name plots use.
+pub const FAMILY: &str = "sans-serif";
+
+pub(super) static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Registers the embedded font once; `false` if it could not be read (never expected).
+pub fn register() -> bool {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    *DONE.get_or_init(|| register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_font_registers() {
+        assert!(super::register());
+    }
+}

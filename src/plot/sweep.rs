@@ -1,0 +1,184 @@
+//! `sweep_<metric>.png`: a metric against the first swept parameter, mean with 95 %
+//! confidence bars, one line per value of the other swept parameters.
+
+use super::canvas::{Figure, err};
+use super::style;
+use crate::sweep::table::{Stat, SweepTable};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One point of a line: x, mean, CI low, CI high.
+type Mark = (f64, f64, Option<(f64, f64)>);
+
+/// The picture of one metric.
+pub struct SweepFigure {
+    /// The metric shown.
+    pub metric: String,
+    x_param: String,
+    /// Category names when the parameter is not numeric (x is then the category's index).
+    categories: Option<Vec<String>>,
+    lines: Vec<(String, Vec<Mark>)>,
+}
+
+/// The parameters that take more than one value, in column order.
+fn varying(table: &SweepTable) -> Vec<usize> {
+    (0..table.params.len())
+        .filter(|&p| table.rows.iter().any(|r| r.params[p] != table.rows[0].params[p]))
+        .collect()
+}
+
+/// A figure per metric that has a mean somewhere; none for a table without parameters.
+pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
+    if table.params.is_empty() || table.rows.is_empty() {
+        return Vec::new();
+    }
+    let vary = varying(table);
+    let x = vary.first().copied().unwrap_or(0);
+    let others: Vec<usize> = vary.iter().copied().filter(|&p| p != x).collect();
+    let numeric = table.rows.iter().all(|r| r.params[x].parse::<f64>().is_ok());
+    let mut categories: Vec<String> = Vec::new();
+    for r in &table.rows {
+        if !categories.contains(&r.params[x]) {
+            categories.push(r.params[x].clone());
+        }
+    }
+    let x_of = |row: usize| -> f64 {
+        let v = &table.rows[row].params[x];
+        if numeric {
+            v.parse().unwrap_or(0.0)
+        } else {
+            categories.iter().position(|c| c == v).unwrap_or(0) as f64
+        }
+    };
+    let series_of = |row: usize| -> String {
+        let r = &table.rows[row];
+        others
+            .iter()
+            .map(|&p| format!("{}={}", table.params[p], r.params[p]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    table
+        .metrics
+        .iter()
+        .filter_map(|metric| {
+            let mut lines: Vec<(String, Vec<Mark>)> = Vec::new();
+            for row in 0..table.rows.len() {
+                let Some(mean) = table.value(row, metric, Stat::Mean) else { continue };
+                let ci = table.value(row, metric, Stat::CiLow).zip(table.value(
+                    row,
+                    metric,
+                    Stat::CiHigh,
+                ));
+                let name = series_of(row);
+                let mark = (x_of(row), mean, ci);
+                match lines.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, marks)) => marks.push(mark),
+                    None => lines.push((name, vec![mark])),
+                }
+            }
+            for (_, marks) in &mut lines {
+                marks.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
+            (!lines.is_empty()).then(|| SweepFigure {
+                metric: metric.clone(),
+                x_param: table.params[x].clone(),
+                categories: (!numeric).then(|| categories.clone()),
+                lines,
+            })
+        })
+        .collect()
+}
+
+impl SweepFigure {
+    fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+        let marks = self.lines.iter().flat_map(|(_, m)| m.iter());
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, 0.0f64, f64::MIN);
+        let mut negative = false;
+        for &(x, mean, ci) in marks {
+            let (lo, hi) = ci.unwrap_or((mean, mean));
+            (x0, x1) = (x0.min(x), x1.max(x));
+            (y0, y1) = (y0.min(lo).min(mean), y1.max(hi).max(mean));
+            negative |= mean < 0.0;
+        }
+        let xpad = ((x1 - x0) * 0.06).max(0.5);
+        let ypad = ((y1 - y0) * 0.25).max(y1.abs() * 0.1).max(1e-9);
+        // Metrics that are never negative keep a zero floor; a confidence bar reaching below
+        // zero (a t interval on few replications) is cut at the axis.
+        let floor = if negative { y0 - ypad } else { 0.0 };
+        ((x0 - xpad, x1 + xpad), (floor, y1 + ypad))
+    }
+}
+
+impl Figure for SweepFigure {
+    fn size(&self) -> (u32, u32) {
+        (1100, 700)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let title = format!("{} vs {} (mean and 95 % CI)", self.metric, self.x_param);
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (style::font_family(), style::TITLE - 2))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        let cats = self.categories.clone();
+        let integers = self.lines.iter().flat_map(|(_, m)| m).all(|m| m.0.fract() == 0.0);
+        let x_label = move |x: &f64| match &cats {
+            None if integers && x.fract() != 0.0 => String::new(),
+            None => format!("{}", (x * 1e6).round() / 1e6),
+            Some(c) if (x - x.round()).abs() < 1e-6 && x.round() >= 0.0 => {
+                c.get(x.round() as usize).cloned().unwrap_or_default()
+            }
+            Some(_) => String::new(),
+        };
+        let mut mesh = chart.configure_mesh();
+        if let Some(c) = &self.categories {
+            mesh.x_labels(c.len() + 1);
+        }
+        mesh.x_label_formatter(&x_label)
+            .x_desc(match style::param_unit(&self.x_param) {
+                Some(unit) => format!("{} ({unit})", self.x_param),
+                None => self.x_param.clone(),
+            })
+            .y_desc(format!("{} ({})", self.metric, style::metric_unit(&self.metric)))
+            .label_style((style::font_family(), style::LABEL))
+            .axis_desc_style((style::font_family(), style::LABEL))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        let cap = (x1 - x0) * 0.008;
+        for (k, (name, marks)) in self.lines.iter().enumerate() {
+            let c = style::SERIES[k % style::SERIES.len()];
+            let bars = marks.iter().filter_map(|&(x, _, ci)| ci.map(|(lo, hi)| (x, lo, hi)));
+            let whiskers = bars.flat_map(|(x, lo, hi)| {
+                [
+                    PathElement::new(vec![(x, lo), (x, hi)], c.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, lo), (x + cap, lo)], c.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, hi), (x + cap, hi)], c.stroke_width(2)),
+                ]
+            });
+            chart.draw_series(whiskers).map_err(err)?;
+            let line = marks.iter().map(|&(x, m, _)| (x, m));
+            let label = if name.is_empty() { self.metric.clone() } else { name.clone() };
+            chart
+                .draw_series(LineSeries::new(line.clone(), c.stroke_width(2)).point_size(4))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(160, 160, 160))
+            .label_font((style::font_family(), style::LABEL))
+            .draw()
+            .map_err(err)
+    }
+}

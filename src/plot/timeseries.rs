@@ -1,0 +1,201 @@
+//! `timeseries.png`: hosts by state (stacked) and sessions over time, with the update window
+//! shaded — from `timeseries.csv`, and `update.csv` when an update ran.
+
+use super::canvas::{Figure, err};
+use super::records::Records;
+use super::style::{self, TimeUnit};
+use super::update::update_window;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// The host states stacked in the top panel, bottom to top; a state whose column the file
+/// lacks (older runs have no update columns) is left out.
+const HOST_STATES: [(&str, &str, RGBColor); 4] = [
+    ("hosts_available", "available", style::AVAILABLE),
+    ("hosts_draining", "draining", style::DRAINING),
+    ("hosts_updating", "updating", style::UPDATING),
+    ("hosts_unavailable", "unavailable", style::UNAVAILABLE),
+];
+
+/// A panel with time across and a quantity up.
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The data of the picture.
+pub struct TimeseriesFigure {
+    unit: TimeUnit,
+    /// Bin edges in `unit`s: one more than the rows.
+    edges: Vec<f64>,
+    hosts: Vec<(&'static str, RGBColor, Vec<f64>)>,
+    sessions: Vec<(&'static str, RGBColor, Vec<f64>)>,
+    /// The update window, in `unit`s.
+    window: Option<(f64, f64)>,
+}
+
+impl TimeseriesFigure {
+    /// Reads `timeseries.csv` (columns by name) and, when given, `update.csv` for the window.
+    pub fn from_csv(ts: &[u8], update: Option<&[u8]>) -> Result<Self, String> {
+        let rec = Records::parse(ts)?;
+        let time = rec.numbers("time_s").ok_or("no time_s column")?;
+        if time.is_empty() {
+            return Err("no rows".into());
+        }
+        let bin = if time.len() > 1 { time[1] - time[0] } else { 1.0 };
+        let end = time[time.len() - 1] + bin;
+        let unit = TimeUnit::for_span(end);
+        let mut edges: Vec<f64> = time.iter().map(|t| t / unit.seconds).collect();
+        edges.push(end / unit.seconds);
+        let hosts: Vec<_> = HOST_STATES
+            .iter()
+            .filter_map(|(col, label, c)| rec.numbers(col).map(|v| (*label, *c, v)))
+            .collect();
+        if hosts.is_empty() {
+            return Err("no host state column (hosts_available…)".into());
+        }
+        let sessions: Vec<_> = [
+            ("sessions_active", "active sessions", style::ACTIVE),
+            ("sessions_disconnected", "disconnected sessions", style::DISCONNECTED),
+        ]
+        .iter()
+        .filter_map(|(col, label, c)| rec.numbers(col).map(|v| (*label, *c, v)))
+        .collect();
+        let window = match update.map(update_window).transpose()? {
+            Some(Some(w)) => Some(w),
+            _ => updating_window(&time, bin, rec.numbers("hosts_updating").as_deref()),
+        };
+        let window = window.map(|(a, b)| (a / unit.seconds, b / unit.seconds));
+        Ok(TimeseriesFigure { unit, edges, hosts, sessions, window })
+    }
+
+    fn x_max(&self) -> f64 {
+        self.edges.last().copied().unwrap_or(1.0)
+    }
+
+    /// Step-shaped points of a gauge held over each bin.
+    fn steps<'a>(&'a self, ys: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + 'a {
+        ys.iter().enumerate().flat_map(move |(i, &y)| [(self.edges[i], y), (self.edges[i + 1], y)])
+    }
+
+    fn draw_hosts<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let mut stacked: Vec<Vec<f64>> = Vec::new();
+        for (_, _, v) in &self.hosts {
+            let below = stacked.last();
+            stacked
+                .push(v.iter().enumerate().map(|(i, y)| y + below.map_or(0.0, |b| b[i])).collect());
+        }
+        let top = stacked.last().map_or(1.0, |t| t.iter().copied().fold(1.0, f64::max));
+        let mut chart = self.panel(area, "Hosts by state", top * 1.3, "hosts")?;
+        self.shade(&mut chart, top * 1.3)?;
+        // Drawn top layer first, so each lower layer paints over the part that is its own.
+        for ((label, color, _), cum) in self.hosts.iter().zip(&stacked).rev() {
+            let c = *color;
+            chart
+                .draw_series(AreaSeries::new(self.steps(cum), 0.0, c.mix(0.85)).border_style(c))
+                .map_err(err)?
+                .label(format!("{label} hosts"))
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()));
+        }
+        legend(&mut chart)
+    }
+
+    fn draw_sessions<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), String> {
+        let top = self.sessions.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(1.0, f64::max);
+        let mut chart = self.panel(area, "Sessions", top * 1.3, "sessions")?;
+        self.shade(&mut chart, top * 1.3)?;
+        for (label, color, ys) in &self.sessions {
+            let c = *color;
+            chart
+                .draw_series(LineSeries::new(self.steps(ys), c.stroke_width(2)))
+                .map_err(err)?
+                .label(*label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
+        }
+        legend(&mut chart)
+    }
+
+    fn panel<'a, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        caption: &str,
+        y_max: f64,
+        y_desc: &str,
+    ) -> Result<Chart<'a, DB>, String> {
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (style::font_family(), style::CAPTION))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(65)
+            .build_cartesian_2d(0.0..self.x_max(), 0.0..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("time since start ({})", self.unit.name))
+            .y_desc(y_desc)
+            .y_label_formatter(&whole)
+            .label_style((style::font_family(), style::LABEL))
+            .axis_desc_style((style::font_family(), style::LABEL))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        Ok(chart)
+    }
+
+    fn shade<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart<'a, DB>,
+        y_max: f64,
+    ) -> Result<(), String> {
+        let Some((a, b)) = self.window else { return Ok(()) };
+        let shade = style::WINDOW.mix(0.35).filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y_max)], shade)))
+            .map_err(err)?
+            .label("update window")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], shade));
+        Ok(())
+    }
+}
+
+/// Hosts and sessions are whole numbers: label only whole ticks.
+fn whole(y: &f64) -> String {
+    if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() }
+}
+
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .label_font((style::font_family(), style::LABEL))
+        .draw()
+        .map_err(err)
+}
+
+/// The window where `hosts_updating` > 0, in seconds, when there is no `update.csv`.
+fn updating_window(time: &[f64], bin: f64, updating: Option<&[f64]>) -> Option<(f64, f64)> {
+    let u = updating?;
+    let first = u.iter().position(|&v| v > 0.0)?;
+    let last = u.iter().rposition(|&v| v > 0.0)?;
+    Some((time[first], time[last] + bin))
+}
+
+impl Figure for TimeseriesFigure {
+    fn size(&self) -> (u32, u32) {
+        (1200, 800)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let root = root
+            .titled("Host pool over time (replication 0)", (style::font_family(), style::TITLE))
+            .map_err(err)?;
+        let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
+        self.draw_hosts(&top)?;
+        self.draw_sessions(&bottom)
+    }
+}

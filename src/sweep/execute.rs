@@ -1,0 +1,85 @@
+//! Runs a sweep's points × replications on the current rayon pool.
+//!
+//! Every (point, replication) pair is one job, so a sweep of few points still uses every
+//! core. A point's replications are summarised in replication order once the last one is in,
+//! whatever order they finished in: the results do not depend on the thread count. Every point
+//! uses the scenario's own seed (common random numbers), so differences between points come
+//! from the parameters, not from different luck.
+
+use crate::metrics::{MetricValues, Summaries};
+use crate::model::Keep;
+use crate::runner::run_replication;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One point to run: its number in the grid and its scenario.
+#[derive(Debug, Clone)]
+pub struct PointJob {
+    /// The point's number (its row in `sweep.csv`).
+    pub index: usize,
+    /// The scenario with the point's values applied.
+    pub scenario: Scenario,
+}
+
+/// A finished point.
+#[derive(Debug, Clone)]
+pub struct PointResult {
+    /// The point's number.
+    pub index: usize,
+    /// Its metrics across replications.
+    pub summaries: Summaries,
+}
+
+/// Collects one point's replications until all are in.
+struct Slot {
+    values: Vec<Option<MetricValues>>,
+    missing: usize,
+}
+
+/// Runs every job; `on_replication` is called after each replication, `on_point` once per
+/// finished point (from worker threads, in no particular order). Once `cancel` is set no
+/// new replication starts; points already finished have been reported.
+pub fn execute(
+    jobs: &[PointJob],
+    cancel: &AtomicBool,
+    on_replication: &(dyn Fn() + Sync),
+    on_point: &(dyn Fn(PointResult) + Sync),
+) {
+    let slots: Vec<Mutex<Slot>> = jobs
+        .iter()
+        .map(|j| {
+            let n = j.scenario.replications as usize;
+            Mutex::new(Slot { values: vec![None; n], missing: n })
+        })
+        .collect();
+    let pairs: Vec<(usize, u32)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(j, job)| (0..job.scenario.replications).map(move |r| (j, r)))
+        .collect();
+    pairs.into_par_iter().for_each(|(j, r)| {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let keep = Keep { timeseries: false, trace: false };
+        let metrics = run_replication(&jobs[j].scenario, r, keep).metrics;
+        on_replication();
+        if let Some(summaries) = deposit(&slots[j], r as usize, metrics) {
+            on_point(PointResult { index: jobs[j].index, summaries });
+        }
+    });
+}
+
+/// Stores a replication's metrics; returns the point's summaries when it was the last one.
+fn deposit(slot: &Mutex<Slot>, r: usize, metrics: MetricValues) -> Option<Summaries> {
+    let mut s = slot.lock().unwrap_or_else(|p| p.into_inner());
+    s.values[r] = Some(metrics);
+    s.missing -= 1;
+    if s.missing > 0 {
+        return None;
+    }
+    let all: Vec<&MetricValues> = s.values.iter().flatten().collect();
+    Some(Summaries::of(&all))
+}

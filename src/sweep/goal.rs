@@ -1,0 +1,287 @@
+//! The SLO mode: `--goal 'login_failure_rate<=0.01'` (repeatable) picks the cheapest point of
+//! a sweep that meets every goal — fewest hosts, then the shortest update — or, when none
+//! does, the point that comes closest and by how much each goal misses there.
+//!
+//! A point meets a goal when the metric's mean across replications does; the confidence
+//! interval is reported beside it so the planner can judge the margin.
+
+use super::table::{Stat, SweepTable};
+use crate::metrics::catalog;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A comparison of a goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// `<=`
+    Le,
+    /// `<`
+    Lt,
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+}
+
+impl Cmp {
+    fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Le => "<=",
+            Cmp::Lt => "<",
+            Cmp::Ge => ">=",
+            Cmp::Gt => ">",
+        }
+    }
+}
+
+/// One service-level goal on a metric's mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// A metric of the catalog.
+    pub metric: String,
+    /// How the mean must compare with the target.
+    pub cmp: Cmp,
+    /// The target value.
+    pub target: f64,
+}
+
+impl Goal {
+    /// Parses `metric<=value` (also `<`, `>=`, `>`); the metric must be in the catalog.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let ops = [("<=", Cmp::Le), (">=", Cmp::Ge), ("<", Cmp::Lt), (">", Cmp::Gt)];
+        let (metric, cmp, raw) = ops
+            .iter()
+            .find_map(|(s, c)| text.split_once(s).map(|(m, v)| (m.trim(), *c, v.trim())))
+            .ok_or_else(|| format!("\"{text}\": expected metric<=value (or <, >=, >)"))?;
+        if catalog::def(metric).is_none() {
+            let names: Vec<&str> = catalog::METRICS.iter().map(|d| d.name).collect();
+            return Err(format!("\"{metric}\" is not a metric; allowed: {}", names.join(", ")));
+        }
+        let target: f64 = raw
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("\"{text}\": the target must be a number, got \"{raw}\""))?;
+        Ok(Goal { metric: metric.to_string(), cmp, target })
+    }
+
+    /// Whether `value` meets the goal.
+    pub fn meets(&self, value: f64) -> bool {
+        match self.cmp {
+            Cmp::Le => value <= self.target,
+            Cmp::Lt => value < self.target,
+            Cmp::Ge => value >= self.target,
+            Cmp::Gt => value > self.target,
+        }
+    }
+
+    /// How far `value` misses the target, relative to the target's size: 0 when met, and
+    /// infinite when the metric is absent, so goals on different scales compare.
+    pub fn miss(&self, value: Option<f64>) -> f64 {
+        let Some(v) = value else { return f64::INFINITY };
+        if self.meets(v) {
+            return 0.0;
+        }
+        (v - self.target).abs() / self.target.abs().max(1e-12)
+    }
+}
+
+impl std::fmt::Display for Goal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}{}", self.metric, self.cmp.symbol(), self.target)
+    }
+}
+
+/// The answer to the planner's question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Row `row` is the cheapest point meeting every goal.
+    Met { row: usize },
+    /// No point meets every goal; row `row` comes closest (smallest worst miss).
+    NoneMet { row: usize },
+}
+
+/// The metric that breaks ties between equally cheap points: the shortest update.
+pub const UPDATE_TIME_METRIC: &str = "update_completion_minutes";
+
+/// The parameter that measures cost: fewer hosts is cheaper.
+pub const HOSTS_PARAM: &str = "pool.hosts";
+
+/// Picks the cheapest row meeting every goal, or the closest one. `None` for an empty table.
+pub fn choose(table: &SweepTable, goals: &[Goal]) -> Option<Verdict> {
+    let mean = |row: usize, g: &Goal| table.value(row, &g.metric, Stat::Mean);
+    let rows = 0..table.rows.len();
+    let met =
+        rows.clone().filter(|&r| goals.iter().all(|g| mean(r, g).is_some_and(|v| g.meets(v))));
+    if let Some(row) =
+        met.min_by(|&a, &b| cost(table, a).total_cmp(&cost(table, b)).then(a.cmp(&b)))
+    {
+        return Some(Verdict::Met { row });
+    }
+    let worst = |r: usize| goals.iter().map(|g| g.miss(mean(r, g))).fold(0.0, f64::max);
+    rows.min_by(|&a, &b| worst(a).total_cmp(&worst(b)).then(a.cmp(&b)))
+        .map(|row| Verdict::NoneMet { row })
+}
+
+/// A row's cost as (hosts, update minutes), folded into one comparable key.
+fn cost(table: &SweepTable, row: usize) -> Cost {
+    let hosts = table.param(row, HOSTS_PARAM).and_then(|h| h.parse::<f64>().ok()).unwrap_or(0.0);
+    let update = table.value(row, UPDATE_TIME_METRIC, Stat::Mean).unwrap_or(f64::INFINITY);
+    Cost(hosts, update)
+}
+
+/// Fewest hosts first, then the shortest update (absent counts as longest).
+struct Cost(f64, f64);
+
+impl Cost {
+    fn total_cmp(&self, other: &Cost) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(self.1.total_cmp(&other.1))
+    }
+}
+
+/// One goal at the chosen point, for `goal.json`.
+#[derive(Debug, Serialize)]
+pub struct GoalAtPoint {
+    /// The goal as written, e.g. `login_failure_rate<=0.01`.
+    pub goal: String,
+    /// The metric's mean at the point.
+    pub mean: Option<f64>,
+    /// Its 95 % confidence interval.
+    pub ci95: Option<[f64; 2]>,
+    /// Whether the mean meets the goal.
+    pub met: bool,
+    /// The best mean any point reached, and where (the planner's "how close can we get").
+    pub best_mean: Option<f64>,
+    /// The point of `best_mean`.
+    pub best_at: BTreeMap<String, String>,
+}
+
+/// `goal.json`: the verdict, the point and every goal there.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Whether some point meets every goal.
+    pub met: bool,
+    /// The cheapest point meeting every goal, or the closest one.
+    pub point: BTreeMap<String, String>,
+    /// Each goal at that point.
+    pub goals: Vec<GoalAtPoint>,
+}
+
+fn point_of(table: &SweepTable, row: usize) -> BTreeMap<String, String> {
+    table.params.iter().cloned().zip(table.rows[row].params.iter().cloned()).collect()
+}
+
+fn point_text(table: &SweepTable, row: usize) -> String {
+    let pairs = table.params.iter().zip(&table.rows[row].params);
+    pairs.map(|(p, v)| format!("{p}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+/// The row with the best mean for `goal` (lowest for `<`, highest for `>`).
+fn best_row(table: &SweepTable, goal: &Goal) -> Option<(usize, f64)> {
+    let means = (0..table.rows.len())
+        .filter_map(|r| table.value(r, &goal.metric, Stat::Mean).map(|v| (r, v)));
+    match goal.cmp {
+        Cmp::Le | Cmp::Lt => means.min_by(|a, b| a.1.total_cmp(&b.1)),
+        Cmp::Ge | Cmp::Gt => means.max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))),
+    }
+}
+
+/// The machine-readable answer.
+pub fn report(table: &SweepTable, goals: &[Goal], verdict: &Verdict) -> Report {
+    let (met, row) = match *verdict {
+        Verdict::Met { row } => (true, row),
+        Verdict::NoneMet { row } => (false, row),
+    };
+    let goals = goals
+        .iter()
+        .map(|g| {
+            let mean = table.value(row, &g.metric, Stat::Mean);
+            let lo = table.value(row, &g.metric, Stat::CiLow);
+            let hi = table.value(row, &g.metric, Stat::CiHigh);
+            let best = best_row(table, g);
+            GoalAtPoint {
+                goal: g.to_string(),
+                mean,
+                ci95: lo.zip(hi).map(|(l, h)| [l, h]),
+                met: mean.is_some_and(|v| g.meets(v)),
+                best_mean: best.map(|b| b.1),
+                best_at: best.map(|b| point_of(table, b.0)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Report { met, point: point_of(table, row), goals }
+}
+
+/// The human answer, a few lines.
+pub fn describe(table: &SweepTable, goals: &[Goal], verdict: &Verdict) -> String {
+    let r = report(table, goals, verdict);
+    let row = match *verdict {
+        Verdict::Met { row } | Verdict::NoneMet { row } => row,
+    };
+    let mut out = if r.met {
+        format!("cheapest point meeting every goal: {}", point_text(table, row))
+    } else {
+        format!("no point meets every goal; closest: {}", point_text(table, row))
+    };
+    for (g, at) in goals.iter().zip(&r.goals) {
+        let value = at.mean.map_or("absent".to_string(), |m| format!("{m:.6}"));
+        let ci = at.ci95.map_or(String::new(), |[l, h]| format!(" (95% CI {l:.6} .. {h:.6})"));
+        let verdict = if at.met {
+            "met".to_string()
+        } else {
+            format!("missed by {:.0}%", g.miss(at.mean) * 100.0)
+        };
+        out.push_str(&format!("\n  {g}: {value}{ci} — {verdict}"));
+        if !r.met
+            && let Some((b, v)) = best_row(table, g)
+        {
+            out.push_str(&format!("; best in the sweep {v:.6} at {}", point_text(table, b)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::table::SweepRow;
+
+    fn table(rows: &[(&str, &str)]) -> SweepTable {
+        SweepTable {
+            params: vec![HOSTS_PARAM.into()],
+            metrics: vec!["login_failure_rate".into()],
+            rows: rows
+                .iter()
+                .map(|(h, v)| SweepRow {
+                    params: vec![h.to_string()],
+                    cells: vec![
+                        v.to_string(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn goals_parse_and_name_bad_metrics() {
+        let g = Goal::parse("login_failure_rate<=0.01").unwrap();
+        assert_eq!((g.cmp, g.target), (Cmp::Le, 0.01));
+        assert_eq!(Goal::parse("host_availability > 0.9").unwrap().cmp, Cmp::Gt);
+        assert!(Goal::parse("nonsense<=1").unwrap_err().contains("login_failure_rate"));
+        assert!(Goal::parse("login_failure_rate<=x").is_err());
+        assert!(Goal::parse("login_failure_rate").is_err());
+    }
+
+    #[test]
+    fn the_fewest_hosts_that_meet_the_goal_win() {
+        let t = table(&[("40", "0.001"), ("20", "0.05"), ("30", "0.008"), ("35", "0.002")]);
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 2 }));
+        let strict = [Goal::parse("login_failure_rate<=0.0001").unwrap()];
+        assert_eq!(choose(&t, &strict), Some(Verdict::NoneMet { row: 0 }));
+    }
+}

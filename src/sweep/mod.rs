@@ -1,0 +1,15 @@
+//! Parameter sweeps: a grid of scenario variants, each run with replications, summarised in
+//! `sweep.csv`, with an SLO mode that picks the cheapest point meeting the planner's goals.
+//!
+//! Pure: the command (`cli/sweep.rs`) reads and writes the files.
+
+pub mod execute;
+pub mod goal;
+pub mod grid;
+pub mod partial;
+pub mod table;
+
+pub use execute::{PointJob, PointResult, execute};
+pub use goal::{Goal, Verdict, choose};
+pub use grid::{Axis, Point, points};
+pub use table::{SweepRow, SweepTable};
