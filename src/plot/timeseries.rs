@@ -45,10 +45,14 @@ impl TimeseriesFigure {
         let unit = TimeUnit::for_span(end);
         let mut edges: Vec<f64> = time.iter().map(|t| t / unit.seconds).collect();
         edges.push(end / unit.seconds);
-        let hosts: Vec<_> = HOST_STATES
+        let mut hosts: Vec<_> = HOST_STATES
             .iter()
             .filter_map(|(col, label, c)| rec.numbers(col).map(|v| (*label, *c, v)))
             .collect();
+        if let (Some(old), Some(new)) = (rec.numbers("hosts_old"), rec.numbers("hosts_new")) {
+            let total: Vec<f64> = old.iter().zip(&new).map(|(o, n)| o + n).collect();
+            separate_updating(&mut hosts, &total);
+        }
         if hosts.is_empty() {
             return Err("no host state column (hosts_available…)".into());
         }
@@ -177,6 +181,21 @@ fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Result<(), 
         .map_err(err)
 }
 
+/// Stacks must add up to the pool: where the states listed count more hosts than the pool
+/// has (`hosts_old + hosts_new`), updating hosts were also counted as unavailable, so they
+/// are taken out of that layer rather than drawn twice.
+fn separate_updating(hosts: &mut [(&'static str, RGBColor, Vec<f64>)], total: &[f64]) {
+    let sum: Vec<f64> =
+        (0..total.len()).map(|i| hosts.iter().map(|(_, _, v)| v[i]).sum::<f64>()).collect();
+    let Some(un) = hosts.iter().position(|(l, _, _)| *l == "unavailable") else { return };
+    for (i, t) in total.iter().enumerate() {
+        let excess = sum[i] - t;
+        if excess > 0.0 {
+            hosts[un].2[i] = (hosts[un].2[i] - excess).max(0.0);
+        }
+    }
+}
+
 /// The window where `hosts_updating` > 0, in seconds, when there is no `update.csv`.
 fn updating_window(time: &[f64], bin: f64, updating: Option<&[f64]>) -> Option<(f64, f64)> {
     let u = updating?;
@@ -197,5 +216,21 @@ impl Figure for TimeseriesFigure {
         let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
         self.draw_hosts(&top)?;
         self.draw_sessions(&bottom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updating_hosts_counted_as_unavailable_are_not_stacked_twice() {
+        let mut hosts = vec![
+            ("available", style::AVAILABLE, vec![4.0, 3.0, 3.0]),
+            ("updating", style::UPDATING, vec![0.0, 1.0, 1.0]),
+            ("unavailable", style::UNAVAILABLE, vec![0.0, 1.0, 0.0]),
+        ];
+        separate_updating(&mut hosts, &[4.0, 4.0, 4.0]);
+        assert_eq!(hosts[2].2, vec![0.0, 0.0, 0.0]);
     }
 }
