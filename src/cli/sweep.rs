@@ -75,7 +75,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let plan = plan(&args)?;
     let pool = thread_pool(args.threads)?;
     std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
-    let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan)? };
+    let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan, args.quiet)? };
     let rows = run_points(&plan, &pool, done, args.quiet)?;
     let table = SweepTable {
         params: plan.axes.iter().map(|a| a.path.clone()).collect(),
@@ -144,8 +144,14 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
 }
 
 /// Starts a new sweep: the plan and an empty partial file.
-fn fresh_state(plan: &Plan) -> Result<BTreeMap<usize, SweepRow>, Failure> {
+fn fresh_state(plan: &Plan, quiet: bool) -> Result<BTreeMap<usize, SweepRow>, Failure> {
     let plan_path = plan.out.join("sweep.plan");
+    if !quiet && std::fs::read(&plan_path).is_ok_and(|old| old == plan.fingerprint) {
+        eprintln!(
+            "note: starting over; the interrupted sweep in {} is replaced (--resume continues it)",
+            plan.out.display()
+        );
+    }
     write_atomic(&plan_path, &plan.fingerprint).map_err(|e| io(&plan_path, e))?;
     let partial_path = plan.out.join("sweep.partial.csv");
     write_atomic(&partial_path, &partial::header(&plan.header))

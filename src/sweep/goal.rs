@@ -277,6 +277,33 @@ mod tests {
     }
 
     #[test]
+    fn equal_host_counts_are_split_by_the_shortest_update() {
+        let cells = |rate: &str, minutes: &str| {
+            let mut c = vec![rate.to_string()];
+            c.extend(["", "", "", ""].map(String::from));
+            c.push(minutes.to_string());
+            c.extend(["", "", "", ""].map(String::from));
+            c
+        };
+        let row = |h: &str, b: &str, rate: &str, minutes: &str| SweepRow {
+            params: vec![h.into(), b.into()],
+            cells: cells(rate, minutes),
+        };
+        let t = SweepTable {
+            params: vec![HOSTS_PARAM.into(), "update.batch_size".into()],
+            metrics: vec!["login_failure_rate".into(), UPDATE_TIME_METRIC.into()],
+            rows: vec![
+                row("30", "1", "0.004", "240"),
+                row("30", "5", "0.006", "60"),
+                row("30", "10", "0.02", "30"),
+                row("40", "10", "0.001", "20"),
+            ],
+        };
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 1 }));
+    }
+
+    #[test]
     fn the_fewest_hosts_that_meet_the_goal_win() {
         let t = table(&[("40", "0.001"), ("20", "0.05"), ("30", "0.008"), ("35", "0.002")]);
         let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
