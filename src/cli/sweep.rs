@@ -247,13 +247,19 @@ fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
     }
 }
 
-/// A flag set by Ctrl-C. The handler is installed once per process; if it cannot be (another
-/// handler exists), Ctrl-C keeps its default meaning and only `--resume` protects the work.
+/// A flag set by Ctrl-C. A second Ctrl-C does not wait for the running replications: it
+/// exits at once (finished points are already on disk). The handler is installed once per
+/// process; if it cannot be, Ctrl-C keeps its default meaning and the partial file still
+/// holds every finished point.
 fn interrupt_flag() -> &'static AtomicBool {
     static FLAG: AtomicBool = AtomicBool::new(false);
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::Relaxed));
+        let _ = ctrlc::set_handler(|| {
+            if FLAG.swap(true, Ordering::Relaxed) {
+                std::process::exit(130);
+            }
+        });
     });
     &FLAG
 }

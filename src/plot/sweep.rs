@@ -151,9 +151,13 @@ impl Figure for SweepFigure {
             .draw()
             .map_err(err)?;
         let cap = (x1 - x0) * 0.008;
+        // Lines are nudged apart a little so that equal values do not hide each other's bars.
+        let n = self.lines.len() as f64;
         for (k, (name, marks)) in self.lines.iter().enumerate() {
+            let dodge = (k as f64 - (n - 1.0) / 2.0) * (x1 - x0) * 0.006;
             let c = style::SERIES[k % style::SERIES.len()];
-            let bars = marks.iter().filter_map(|&(x, _, ci)| ci.map(|(lo, hi)| (x, lo, hi)));
+            let bars =
+                marks.iter().filter_map(|&(x, _, ci)| ci.map(|(lo, hi)| (x + dodge, lo, hi)));
             let whiskers = bars.flat_map(|(x, lo, hi)| {
                 [
                     PathElement::new(vec![(x, lo), (x, hi)], c.stroke_width(2)),
@@ -162,7 +166,7 @@ impl Figure for SweepFigure {
                 ]
             });
             chart.draw_series(whiskers).map_err(err)?;
-            let line = marks.iter().map(|&(x, m, _)| (x, m));
+            let line = marks.iter().map(|&(x, m, _)| (x + dodge, m));
             let label = if name.is_empty() { self.metric.clone() } else { name.clone() };
             chart
                 .draw_series(LineSeries::new(line.clone(), c.stroke_width(2)).point_size(4))
