@@ -66,19 +66,31 @@ impl Recorder {
 
     /// Moves the clock to `now`; `gauges` is the state that held since the last call.
     pub fn advance(&mut self, now: SimTime, gauges: &Gauges) {
-        let dt = u128::from(now.saturating_sub(self.last_time));
-        self.open_host_time += dt * u128::from(gauges.hosts_available);
-        self.total_host_time += dt * u128::from(gauges.hosts_total);
-        self.last_time = self.last_time.max(now);
+        self.integrate(now, gauges);
         if let Some(s) = &mut self.series {
             s.advance(now, gauges);
         }
     }
 
-    /// Notes the state after an event, for the extremes.
+    /// Adds the time since the last call, with `gauges` holding, to the time integrals.
+    fn integrate(&mut self, now: SimTime, gauges: &Gauges) {
+        let dt = u128::from(now.saturating_sub(self.last_time));
+        self.open_host_time += dt * u128::from(gauges.hosts_available);
+        self.total_host_time += dt * u128::from(gauges.hosts_total);
+        self.last_time = self.last_time.max(now);
+    }
+
+    /// Notes the state after an event, for the extremes. An event exactly at a bin's start
+    /// is part of that bin's starting state.
     pub fn observe(&mut self, gauges: &Gauges) {
         self.peak_sessions = self.peak_sessions.max(gauges.sessions());
         self.min_free_slots = self.min_free_slots.min(gauges.slots_free);
+        let now = self.last_time;
+        if let Some(row) = self.row()
+            && row.time == now
+        {
+            row.gauges = *gauges;
+        }
     }
 
     /// Counts a login attempt.
@@ -128,7 +140,7 @@ impl Recorder {
 
     /// Closes the integrals at `end` and returns the metrics, time series and trace.
     pub fn finish(mut self, end: SimTime, gauges: &Gauges) -> Recorded {
-        self.advance(end, gauges);
+        self.integrate(end, gauges);
         if let Some(s) = &mut self.series {
             s.close(end, gauges);
         }

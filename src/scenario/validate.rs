@@ -180,10 +180,10 @@ fn session_dist(d: &SessionDist, field: &str) -> Check {
 fn actions(s: &Scenario) -> Check {
     for (i, a) in s.actions.iter().enumerate() {
         let field = format!("actions[{i}]");
-        if a.at().0 > s.duration.0 {
+        if a.at().0 >= s.duration.0 {
             return fail(
                 format!("{field}.at"),
-                format!("is after the end of the run ({})", s.duration),
+                format!("must be before the end of the run ({})", s.duration),
             );
         }
         if let Some(host) = a.host() {
