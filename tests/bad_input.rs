@@ -51,6 +51,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "name_prefix",
         ),
         ("zero replications", format!("replications = 0\n{GOOD}"), "replications"),
+        ("warm-up as long as the run", format!("warmup = \"1d\"\n{GOOD}"), "warmup"),
         (
             "profile with 23 hours",
             edit(

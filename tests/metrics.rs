@@ -62,3 +62,16 @@ fn counts_add_up_and_extremes_bound_the_run() {
     assert_eq!(get("min_free_slots"), 0.0);
     assert_eq!(get("host_availability"), 1.0);
 }
+
+#[test]
+fn warmup_excludes_the_start_from_every_metric() {
+    // Measuring from day 1: one host of four drained for one day of three → 11/12.
+    let s = common::scenario(&DRAIN_QUARTER.replace("time_bin", "warmup = \"1d\"\ntime_bin"));
+    let out = run_replication(&s, 0, Keep { timeseries: true, trace: false });
+    let m = &out.metrics;
+    assert!((m.get("host_availability").unwrap() - 11.0 / 12.0).abs() < 1e-12);
+    let rows = out.timeseries.unwrap();
+    assert_eq!(rows.len(), 96, "the time series still covers the whole run");
+    let after: u64 = rows.iter().filter(|r| r.time >= 86_400_000).map(|r| r.logins_attempted).sum();
+    assert_eq!(m.get("logins_attempted"), Some(after as f64));
+}

@@ -42,6 +42,10 @@ pub struct Scenario {
     /// Number of independent replications.
     #[serde(default = "default_replications")]
     pub replications: u32,
+    /// Start of measurement: metrics ignore `[0, warmup)` so they describe a loaded pool, not
+    /// one filling up from empty. The time series and trace still cover the whole run.
+    #[serde(default)]
+    pub warmup: Duration,
     /// Width of a row of `timeseries.csv`.
     #[serde(default = "default_time_bin")]
     pub time_bin: Duration,

@@ -39,6 +39,10 @@ fn top_level(s: &Scenario) -> Check {
     if s.duration.0 == 0 {
         return fail("duration", "must be longer than zero, e.g. \"30d\"");
     }
+    if s.warmup >= s.duration {
+        let msg = format!("must be shorter than the run's duration ({})", s.duration);
+        return fail("warmup", msg);
+    }
     if s.replications == 0 {
         return fail("replications", "must be at least 1");
     }

@@ -22,6 +22,7 @@ pub fn loss_system(
         r#"
         name = "loss"
         duration = "{days}d"
+        warmup = "1d"
         seed = 11
         replications = {reps}
         [pool]
