@@ -44,6 +44,17 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         ("unknown pool kind", edit("\"pooled\"", "\"shared\""), "pool.kind"),
         ("limit too high", edit("max_sessions = 5", "max_sessions = 1000000"), "pool.max_sessions"),
         ("zero limit", edit("max_sessions = 5", "max_sessions = 0"), "pool.max_sessions"),
+        ("vcpus without a user type", edit("max_sessions = 5", "vcpus = 8"), "pool.user_type"),
+        (
+            "unknown user type",
+            edit("max_sessions = 5", "vcpus = 8\nuser_type = \"huge\""),
+            "pool.user_type",
+        ),
+        (
+            "sizing beside a limit",
+            edit("max_sessions = 5", "max_sessions = 5\nvcpus = 8\nuser_type = \"light\""),
+            "pool.max_sessions",
+        ),
         ("missing pool", GOOD.replace("[pool]", "[poolx]"), "poolx"),
         (
             "prefix too long",
