@@ -1,9 +1,9 @@
 //! Pictures: each file exists, is a valid PNG or SVG, and shows something (not blank); the
 //! update chart colours hosts by outcome; the update window is shaded.
 
-mod common;
+mod cli_support;
 
-use common::{read_png, run, run_ok, scenario};
+use cli_support::{read_png, run, run_ok, scenario_file};
 use std::path::Path;
 
 fn check_svg(path: &Path, expected_text: &str) {
@@ -15,7 +15,7 @@ fn check_svg(path: &Path, expected_text: &str) {
     assert!(shapes.sum::<usize>() > 20, "{} draws almost nothing", path.display());
 }
 
-fn check_png(path: &Path) -> common::Png {
+fn check_png(path: &Path) -> cli_support::Png {
     let png = read_png(path);
     assert!(
         png.width >= 800 && png.height >= 400,
@@ -33,7 +33,7 @@ fn check_png(path: &Path) -> common::Png {
 fn run_with_plot_draws_the_time_series_and_plot_redraws_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     run_ok(&[
         "run",
         s.to_str().unwrap(),
@@ -147,7 +147,7 @@ fn the_update_window_is_shaded_when_hosts_update() {
 fn a_sweep_plots_each_metric_with_confidence_bars() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     let args =
         ["sweep", s.to_str().unwrap(), "--quiet", "--out", dir, "--plot", "--replications", "3"];
     let grid =

@@ -1,9 +1,9 @@
 //! `poolsim sweep`: determinism across thread counts, confidence intervals against Erlang-B,
 //! the SLO goal against its analytic answer, Ctrl-C and `--resume`, and bad input.
 
-mod common;
+mod cli_support;
 
-use common::{poolsim, run, run_ok, scenario};
+use cli_support::{poolsim, run, run_ok, scenario_file};
 use poolsim::metrics::stats::erlang_b;
 use poolsim::sweep::SweepTable;
 use poolsim::sweep::table::Stat;
@@ -23,7 +23,7 @@ fn sweep_args<'a>(dir: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 #[test]
 fn sweep_csv_is_identical_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     let s = s.to_str().unwrap();
     let grid =
         [s, "--set", "pool.hosts=2..4:1", "--set", "pool.max_sessions=4,5", "--set", "duration=3d"];
@@ -53,7 +53,7 @@ fn confidence_intervals_cover_the_erlang_b_value_in_about_95_percent_of_seeds() 
     // about 38 of 40; fewer than 34 would mean biased estimates or too-narrow intervals.
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     let args = [s.to_str().unwrap(), "--set", "seed=1..40:1", "--set", "duration=10d"];
     run_ok(&[sweep_args(dir, &args), vec!["--replications", "5"]].concat());
     let table = read_table(tmp.path());
@@ -76,7 +76,7 @@ fn the_goal_picks_the_smallest_host_count_erlang_b_allows() {
     let expected = (1..100).find(|&c| erlang_b(c, 10.0) <= target).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let s = scenario("erlang-sweep.toml");
+    let s = scenario_file("erlang-sweep.toml");
     let goal = format!("login_failure_rate<={target}");
     let args = [s.to_str().unwrap(), "--set", "pool.hosts=14..22:1", "--set", "duration=60d"];
     let extra = ["--replications", "8", "--goal", goal.as_str()];
@@ -104,7 +104,7 @@ fn the_goal_picks_the_smallest_host_count_erlang_b_allows() {
 #[test]
 fn ctrl_c_keeps_finished_points_and_resume_completes_the_same_sweep() {
     let tmp = tempfile::tempdir().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     let grid = [s.to_str().unwrap(), "--set", "pool.hosts=1..60:1", "--set", "duration=60d"];
     let reference = tmp.path().join("reference");
     let reference = reference.to_str().unwrap();
@@ -157,7 +157,7 @@ fn ctrl_c_keeps_finished_points_and_resume_completes_the_same_sweep() {
 #[test]
 fn bad_grids_and_goals_fail_with_one_line_and_no_output() {
     let tmp = tempfile::tempdir().unwrap();
-    let s = scenario("pooled-erlang.toml");
+    let s = scenario_file("pooled-erlang.toml");
     let s = s.to_str().unwrap();
     let cases: [(&[&str], &str); 5] = [
         (&[s, "--set", "pool.hosts=5..1:1"], "pool.hosts"),
