@@ -76,6 +76,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let pool = thread_pool(args.threads)?;
     std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
     let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan, args.quiet)? };
+    // An earlier sweep's answer must not pass for this one's if this one is interrupted.
+    for name in ["sweep.csv", "goal.json"] {
+        let _ = std::fs::remove_file(plan.out.join(name));
+    }
     let rows = run_points(&plan, &pool, done, args.quiet)?;
     let table = SweepTable {
         params: plan.axes.iter().map(|a| a.path.clone()).collect(),

@@ -22,7 +22,8 @@ const OUTCOMES: [(&str, RGBColor); 5] = [
 #[derive(Debug, Clone)]
 struct HostUpdate {
     host: String,
-    batch: i64,
+    /// Empty in the file when the host was never put in a batch.
+    batch: Option<i64>,
     drain_start: Option<f64>,
     logoff: Option<f64>,
     update_start: Option<f64>,
@@ -31,6 +32,12 @@ struct HostUpdate {
 }
 
 impl HostUpdate {
+    /// Rows go by batch (unbatched hosts last), then drain start, then name.
+    fn order_key(&self) -> (i64, f64, (String, u64)) {
+        let batch = self.batch.unwrap_or(i64::MAX);
+        (batch, self.drain_start.unwrap_or(f64::INFINITY), natural_key(&self.host))
+    }
+
     fn last_time(&self) -> Option<f64> {
         self.done.or(self.update_start).or(self.logoff).or(self.drain_start)
     }
@@ -53,7 +60,7 @@ fn read_hosts(rec: &Records) -> Result<Vec<HostUpdate>, String> {
     Ok((0..rec.len())
         .map(|r| HostUpdate {
             host: rec.text(r, host).to_string(),
-            batch: rec.num(r, batch).map_or(0, |b| b as i64),
+            batch: rec.num(r, batch).map(|b| b as i64),
             drain_start: rec.num(r, drain),
             logoff: rec.num(r, logoff),
             update_start: rec.num(r, start),
@@ -87,13 +94,7 @@ impl UpdateFigure {
             return Ok(None);
         }
         hosts.sort_by(|a, b| {
-            (a.batch, a.drain_start.unwrap_or(f64::INFINITY), natural_key(&a.host))
-                .partial_cmp(&(
-                    b.batch,
-                    b.drain_start.unwrap_or(f64::INFINITY),
-                    natural_key(&b.host),
-                ))
-                .unwrap_or(std::cmp::Ordering::Equal)
+            a.order_key().partial_cmp(&b.order_key()).unwrap_or(std::cmp::Ordering::Equal)
         });
         let first = hosts.iter().filter_map(|h| h.drain_start).reduce(f64::min).unwrap_or(0.0);
         let last = hosts.iter().filter_map(HostUpdate::last_time).reduce(f64::max).unwrap_or(first);
@@ -142,7 +143,10 @@ impl Figure for UpdateFigure {
                 return String::new();
             }
             let h = &self.hosts[i as usize];
-            format!("{} (batch {})", h.host, h.batch)
+            match h.batch {
+                Some(b) => format!("{} (batch {b})", h.host),
+                None => h.host.clone(),
+            }
         };
         let mut chart = ChartBuilder::on(root)
             .caption(
@@ -200,7 +204,8 @@ mod tests {
         sh-10,1,3600,4000,4000,5200,updated,2\n\
         sh-2,1,3600,3900,3900,5000,failed,1\n\
         sh-0,0,600,700,700,1800,updated,2\n\
-        sh-3,2,,,,,not_started,1\n";
+        sh-3,2,,,,,not_started,1\n\
+        sh-1,,,,,,not_started,1\n";
 
     #[test]
     fn the_window_spans_first_drain_to_last_done() {
@@ -211,7 +216,7 @@ mod tests {
     fn hosts_sort_by_batch_then_name_naturally() {
         let f = UpdateFigure::from_csv(CSV).unwrap().unwrap();
         let order: Vec<&str> = f.hosts.iter().map(|h| h.host.as_str()).collect();
-        assert_eq!(order, ["sh-0", "sh-2", "sh-10", "sh-3"]);
+        assert_eq!(order, ["sh-0", "sh-2", "sh-10", "sh-3", "sh-1"], "unbatched hosts last");
         assert!(UpdateFigure::from_csv(b"host,batch\n").is_err(), "missing columns are named");
     }
 }
