@@ -138,6 +138,7 @@ fn the_update_window_is_shaded_when_hosts_update() {
         counts.push(png.count(shade));
         if with_update {
             check_svg(&tmp.path().join("timeseries.svg"), "updating hosts");
+            check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state during the update");
         }
     }
     assert!(counts[1] > counts[0] + 5000, "shaded pixels: {counts:?}");

@@ -1,5 +1,6 @@
 //! `timeseries.png`: hosts by state (stacked) and sessions over time, with the update window
-//! shaded — from `timeseries.csv`, and `update.csv` when an update ran.
+//! shaded — from `timeseries.csv`, and `update.csv` when an update ran. An update is short
+//! beside a week-long run, so a third panel shows the hosts during the update window alone.
 
 use super::canvas::{Figure, err};
 use super::records::Records;
@@ -23,13 +24,31 @@ type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoor
 
 /// The data of the picture.
 pub struct TimeseriesFigure {
-    unit: TimeUnit,
-    /// Bin edges in `unit`s: one more than the rows.
+    /// Bin edges in seconds: one more than the rows.
     edges: Vec<f64>,
     hosts: Vec<(&'static str, RGBColor, Vec<f64>)>,
     sessions: Vec<(&'static str, RGBColor, Vec<f64>)>,
-    /// The update window, in `unit`s.
+    /// The update window, in seconds.
     window: Option<(f64, f64)>,
+}
+
+/// The stretch of time a panel shows, and its unit.
+#[derive(Clone, Copy)]
+struct View {
+    unit: TimeUnit,
+    /// Start and end, in seconds.
+    from: f64,
+    to: f64,
+}
+
+impl View {
+    fn over(from: f64, to: f64) -> Self {
+        View { unit: TimeUnit::for_span(to - from), from, to }
+    }
+
+    fn x(&self, seconds: f64) -> f64 {
+        seconds / self.unit.seconds
+    }
 }
 
 impl TimeseriesFigure {
@@ -42,9 +61,8 @@ impl TimeseriesFigure {
         }
         let bin = if time.len() > 1 { time[1] - time[0] } else { 1.0 };
         let end = time[time.len() - 1] + bin;
-        let unit = TimeUnit::for_span(end);
-        let mut edges: Vec<f64> = time.iter().map(|t| t / unit.seconds).collect();
-        edges.push(end / unit.seconds);
+        let mut edges = time.clone();
+        edges.push(end);
         let mut hosts: Vec<_> = HOST_STATES
             .iter()
             .filter_map(|(col, label, c)| rec.numbers(col).map(|v| (*label, *c, v)))
@@ -67,20 +85,38 @@ impl TimeseriesFigure {
             Some(Some(w)) => Some(w),
             _ => updating_window(&time, bin, rec.numbers("hosts_updating").as_deref()),
         };
-        let window = window.map(|(a, b)| (a / unit.seconds, b / unit.seconds));
-        Ok(TimeseriesFigure { unit, edges, hosts, sessions, window })
+        Ok(TimeseriesFigure { edges, hosts, sessions, window })
     }
 
-    fn x_max(&self) -> f64 {
-        self.edges.last().copied().unwrap_or(1.0)
+    /// The whole run.
+    fn whole_run(&self) -> View {
+        View::over(0.0, self.edges.last().copied().unwrap_or(1.0))
     }
 
-    /// Step-shaped points of a gauge held over each bin.
-    fn steps<'a>(&'a self, ys: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + 'a {
-        ys.iter().enumerate().flat_map(move |(i, &y)| [(self.edges[i], y), (self.edges[i + 1], y)])
+    /// The update window with a margin on each side, within the run.
+    fn update_view(&self) -> Option<View> {
+        let (a, b) = self.window?;
+        let pad = ((b - a) * 0.15).max(300.0);
+        Some(View::over((a - pad).max(0.0), (b + pad).min(self.whole_run().to)))
     }
 
-    fn draw_hosts<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    /// Step-shaped points of a gauge held over each bin, for the bins `view` shows.
+    fn steps<'a>(&'a self, ys: &'a [f64], view: View) -> impl Iterator<Item = (f64, f64)> + 'a {
+        ys.iter()
+            .enumerate()
+            .filter(move |(i, _)| self.edges[i + 1] >= view.from && self.edges[*i] <= view.to)
+            .flat_map(move |(i, &y)| {
+                let (a, b) = (self.edges[i].max(view.from), self.edges[i + 1].min(view.to));
+                [(view.x(a), y), (view.x(b), y)]
+            })
+    }
+
+    fn draw_hosts<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        caption: &str,
+        view: View,
+    ) -> Result<(), String> {
         let mut stacked: Vec<Vec<f64>> = Vec::new();
         for (_, _, v) in &self.hosts {
             let below = stacked.last();
@@ -88,13 +124,15 @@ impl TimeseriesFigure {
                 .push(v.iter().enumerate().map(|(i, y)| y + below.map_or(0.0, |b| b[i])).collect());
         }
         let top = stacked.last().map_or(1.0, |t| t.iter().copied().fold(1.0, f64::max));
-        let mut chart = self.panel(area, "Hosts by state", top * 1.3, "hosts")?;
-        self.shade(&mut chart, top * 1.3)?;
+        let mut chart = self.panel(area, caption, view, top * 1.6, "hosts")?;
+        self.shade(&mut chart, view, top * 1.6)?;
         // Drawn top layer first, so each lower layer paints over the part that is its own.
         for ((label, color, _), cum) in self.hosts.iter().zip(&stacked).rev() {
             let c = *color;
             chart
-                .draw_series(AreaSeries::new(self.steps(cum), 0.0, c.mix(0.85)).border_style(c))
+                .draw_series(
+                    AreaSeries::new(self.steps(cum, view), 0.0, c.mix(0.85)).border_style(c),
+                )
                 .map_err(err)?
                 .label(format!("{label} hosts"))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()));
@@ -105,14 +143,15 @@ impl TimeseriesFigure {
     fn draw_sessions<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
+        view: View,
     ) -> Result<(), String> {
         let top = self.sessions.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(1.0, f64::max);
-        let mut chart = self.panel(area, "Sessions", top * 1.3, "sessions")?;
-        self.shade(&mut chart, top * 1.3)?;
+        let mut chart = self.panel(area, "Sessions", view, top * 1.3, "sessions")?;
+        self.shade(&mut chart, view, top * 1.3)?;
         for (label, color, ys) in &self.sessions {
             let c = *color;
             chart
-                .draw_series(LineSeries::new(self.steps(ys), c.stroke_width(2)))
+                .draw_series(LineSeries::new(self.steps(ys, view), c.stroke_width(2)))
                 .map_err(err)?
                 .label(*label)
                 .legend(move |(x, y)| {
@@ -126,6 +165,7 @@ impl TimeseriesFigure {
         &self,
         area: &'a DrawingArea<DB, Shift>,
         caption: &str,
+        view: View,
         y_max: f64,
         y_desc: &str,
     ) -> Result<Chart<'a, DB>, String> {
@@ -134,11 +174,11 @@ impl TimeseriesFigure {
             .margin(12)
             .x_label_area_size(45)
             .y_label_area_size(65)
-            .build_cartesian_2d(0.0..self.x_max(), 0.0..y_max)
+            .build_cartesian_2d(view.x(view.from)..view.x(view.to), 0.0..y_max)
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc(format!("time since start ({})", self.unit.name))
+            .x_desc(format!("time since run start ({})", view.unit.name))
             .y_desc(y_desc)
             .y_label_formatter(&whole)
             .label_style((style::font_family(), style::LABEL))
@@ -152,9 +192,11 @@ impl TimeseriesFigure {
     fn shade<'a, DB: DrawingBackend + 'a>(
         &self,
         chart: &mut Chart<'a, DB>,
+        view: View,
         y_max: f64,
     ) -> Result<(), String> {
         let Some((a, b)) = self.window else { return Ok(()) };
+        let (a, b) = (view.x(a.max(view.from)), view.x(b.min(view.to)));
         let shade = style::WINDOW.mix(0.35).filled();
         chart
             .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y_max)], shade)))
@@ -206,16 +248,25 @@ fn updating_window(time: &[f64], bin: f64, updating: Option<&[f64]>) -> Option<(
 
 impl Figure for TimeseriesFigure {
     fn size(&self) -> (u32, u32) {
-        (1200, 800)
+        if self.window.is_some() { (1200, 1150) } else { (1200, 800) }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let root = root
             .titled("Host pool over time (replication 0)", (style::font_family(), style::TITLE))
             .map_err(err)?;
-        let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
-        self.draw_hosts(&top)?;
-        self.draw_sessions(&bottom)
+        let run = self.whole_run();
+        let Some(zoom) = self.update_view() else {
+            let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
+            self.draw_hosts(&top, "Hosts by state", run)?;
+            return self.draw_sessions(&bottom, run);
+        };
+        let third = root.dim_in_pixel().1 / 3;
+        let (top, rest) = root.split_vertically(third);
+        let (middle, bottom) = rest.split_vertically(third);
+        self.draw_hosts(&top, "Hosts by state", run)?;
+        self.draw_sessions(&middle, run)?;
+        self.draw_hosts(&bottom, "Hosts by state during the update", zoom)
     }
 }
 
