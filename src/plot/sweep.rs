@@ -102,7 +102,9 @@ impl SweepFigure {
             negative |= mean < 0.0;
         }
         let xpad = ((x1 - x0) * 0.06).max(0.5);
-        let ypad = ((y1 - y0) * 0.25).max(y1.abs() * 0.1).max(1e-9);
+        // A metric that is zero everywhere still gets a readable 0..1 axis.
+        let span = (y1 - y0).max(y1.abs());
+        let ypad = if span > 1e-12 { span * 0.25 } else { 1.0 };
         // Metrics that are never negative keep a zero floor; a confidence bar reaching below
         // zero (a t interval on few replications) is cut at the axis.
         let floor = if negative { y0 - ypad } else { 0.0 };
