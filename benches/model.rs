@@ -19,5 +19,10 @@ fn bench_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_large);
+criterion_group! {
+    name = benches;
+    // Text reports only: plots need system fonts, which a CI machine may lack.
+    config = Criterion::default().without_plots();
+    targets = bench_large
+}
 criterion_main!(benches);
