@@ -115,3 +115,46 @@ pub fn junit(scenario: &str, c: &Comparison) -> Vec<u8> {
 pub fn failure_lines(c: &Comparison) -> Vec<String> {
     c.failures().map(failure_message).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::compare::Verdict;
+
+    fn row(metric: &str, baseline: f64, now: f64, verdict: Verdict) -> Row {
+        Row {
+            metric: metric.into(),
+            baseline: Some(baseline),
+            now: Some(now),
+            change: Some(now - baseline),
+            allowed: Some(0.5),
+            verdict,
+        }
+    }
+
+    #[test]
+    fn junit_marks_only_failing_metrics_and_escapes_text() {
+        let c = Comparison {
+            rows: vec![
+                row("logins_failed", 10.0, 20.0, Verdict::Regression),
+                row("host_availability", 0.9, 0.95, Verdict::Improvement),
+            ],
+        };
+        let xml = String::from_utf8(junit("a<b>&\"c\"", &c)).unwrap();
+        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert_eq!(xml.matches("<failure ").count(), 1);
+        assert!(xml.contains("a&lt;b&gt;&amp;&quot;c&quot;") && !xml.contains("a<b>"), "{xml}");
+        assert!(xml.contains("10.000000 -&gt; 20.000000"), "{xml}");
+
+        let json: serde_json::Value = serde_json::from_slice(&json("s", "b.json", &c)).unwrap();
+        assert_eq!(json["passed"], false);
+        assert_eq!(json["regressions"], 1);
+        assert_eq!(json["metrics"][1]["verdict"], "improvement");
+
+        let t = table(&c);
+        assert!(
+            t.contains("REGRESSION") && t.contains("improved") && t.contains("+100.00%"),
+            "{t}"
+        );
+    }
+}
