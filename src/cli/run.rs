@@ -51,6 +51,7 @@ pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
 /// Runs the command.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenario = load(&args)?;
+    super::print_warnings(&args.scenario, &scenario);
     let pool = thread_pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let progress = crate::progress::Progress::new(
@@ -80,6 +81,11 @@ fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(),
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
         files.push(("trace.csv", output::trace_csv(trace)));
     }
+    if !scenario.all_updates().is_empty()
+        && let Some(first) = run.replications.first()
+    {
+        files.push(("update.csv", output::update_csv(&first.update_rows)));
+    }
     for (name, bytes) in files {
         let path = dir.join(name);
         output::write_atomic(&path, &bytes).map_err(|e| io(&path.display().to_string(), e))?;
@@ -94,6 +100,15 @@ fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
         match s.ci95 {
             Some([lo, hi]) => println!("  {name:<32} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})"),
             None => println!("  {name:<32} {mean:>14.6}"),
+        }
+    }
+    if let Some(first) = run.replications.first() {
+        for (i, status) in first.update_statuses.iter().enumerate() {
+            println!(
+                "  {:<32} {}",
+                format!("{} (replication 0)", scenario.update_field(i)),
+                status.name()
+            );
         }
     }
     println!("outputs in {}", dir.display());

@@ -5,9 +5,11 @@
 //! the field and what is allowed.
 
 pub mod actions;
+pub mod add_hosts;
 pub mod duration;
 pub mod error;
 pub mod instant;
+pub mod update;
 mod validate;
 pub mod workload;
 
@@ -15,6 +17,7 @@ pub use actions::ActionSpec;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
+pub use update::{UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
 };
@@ -52,6 +55,11 @@ pub struct Scenario {
     /// Scheduled admin actions.
     #[serde(default)]
     pub actions: Vec<ActionSpec>,
+    /// A session host update (see [`UpdateSpec`]).
+    pub update: Option<UpdateSpec>,
+    /// Several session host updates, one after another (instead of `[update]`).
+    #[serde(default)]
+    pub updates: Vec<UpdateSpec>,
 }
 
 fn default_replications() -> u32 {
