@@ -477,3 +477,41 @@ fn add_hosts_outside_the_naming_and_key_rules_are_refused() {
     let many = (0..26).map(|_| "[[actions]]\nkind = \"add_hosts\"\nat = \"1h\"\ncount = 400\nname_prefix = \"x\"\n").collect::<String>();
     invalid(&pool_with_update(4, "batch_size = 1", &many), "actions[24].count", "10000");
 }
+
+#[test]
+fn the_command_line_refuses_a_bad_update_and_writes_update_csv_for_a_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, pool_with_update(4, "batch_size = 0", "")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_poolsim"))
+        .args(["run", "--quiet", "--out"])
+        .arg(dir.path().join("out-bad"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad.toml") && err.contains("update.batch_size"), "{err}");
+    assert!(!dir.path().join("out-bad").exists(), "no output for bad input");
+
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, pool_with_update(4, "batch_size = 2", "")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_poolsim"))
+        .args(["run", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&good)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read_to_string(dir.path().join("out/update.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("host,batch,drain_start_s,logoff_s,update_start_s,done_s,outcome,version")
+    );
+    assert_eq!(lines.next(), Some("sh-0,0,79200,79320,79320,80520,updated,1"), "22:00 + 2m + 20m");
+    assert_eq!(lines.count(), 3);
+    let ts = std::fs::read_to_string(dir.path().join("out/timeseries.csv")).unwrap();
+    assert!(ts.lines().next().unwrap().ends_with(",hosts_updating,hosts_old,hosts_new"));
+}

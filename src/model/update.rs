@@ -293,7 +293,8 @@ impl Updates {
         self.runs.iter().map(|r| r.status).collect()
     }
 
-    /// Sets the update metrics; `none` leaves them absent (no update in the scenario).
+    /// Sets the update metrics (absent when the scenario has no update); `end` closes the
+    /// disruption of users still waiting to sign in again.
     pub fn fill_metrics(&self, m: &mut MetricValues, end: SimTime) {
         m.set("admin_drain_refused", Some(self.admin_drain_refused as f64));
         if self.runs.is_empty() {
@@ -651,7 +652,9 @@ impl PoolSim<'_> {
         if run.in_flight > 0 {
             return;
         }
-        if run.batch_failed {
+        // A failure marks the update failed once the batch is done — unless the admin has
+        // already asked to cancel it, which then wins.
+        if run.batch_failed && !run.cancel_requested {
             return self.update_finish(now, u, UpdateStatus::Failed);
         }
         self.update_next_batch(now, u, q);
@@ -680,5 +683,27 @@ impl PoolSim<'_> {
             .records()
             .map(|r| UpdateRow { host: self.pool.host(r.host).name.clone(), record: *r })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_events_keep_the_event_queue_entry_small() {
+        // The queue moves events on every push and pop: an update must not make them larger.
+        assert!(std::mem::size_of::<Event>() <= 16, "{}", std::mem::size_of::<Event>());
+    }
+
+    #[test]
+    fn status_codes_are_distinct_and_refused_has_none() {
+        use UpdateStatus::*;
+        let codes: Vec<_> = [Succeeded, Failed, Canceled, Paused, Running, Scheduled]
+            .iter()
+            .map(|s| s.code().unwrap())
+            .collect();
+        assert_eq!(codes, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(Refused.code(), None);
     }
 }
