@@ -101,6 +101,28 @@ fn failure_free_update_takes_k_times_delay_plus_update_time() {
 }
 
 #[test]
+fn a_delay_counted_from_the_update_start_is_waited_once() {
+    // N=7, b=3: K = 3 steps; D = 15m is waited by the initial step only: D + K * T.
+    let update = "batch_size = 3\nlogoff_delay = \"15m\"\nlogoff_delay_from = \"update_start\"";
+    let out = run(&pool_with_update(7, update, ""));
+    assert_eq!(metric(&out, "update_completion_minutes"), 15.0 + 3.0 * 20.0);
+    let r = row(&out, "sh-1").record;
+    assert_eq!(r.logoff, r.drain_start, "later batches sign out at once");
+}
+
+#[test]
+fn a_personal_pool_cannot_be_updated() {
+    let text = pool_with_update(4, "batch_size = 1", "")
+        .replace("kind = \"pooled\"", "kind = \"personal\"")
+        .replace("max_sessions = 20\n", "");
+    let e = scenario::from_str(&text, "t.toml", &[]).expect_err("must be refused");
+    // Until personal pools exist the kind itself is refused; once they do, the update is,
+    // quoting the service's rule.
+    let rule = e.field == "update" && e.message.contains("pooled host pools only");
+    assert!(e.field == "pool.kind" || rule, "{e}");
+}
+
+#[test]
 fn forced_logoffs_are_the_sessions_left_after_the_delay() {
     let update = "batch_size = 2\nlogoff_delay = \"10m\"";
     let out = run(&pool_with_update(6, update, ""));
@@ -514,4 +536,59 @@ fn the_command_line_refuses_a_bad_update_and_writes_update_csv_for_a_good_one() 
     assert_eq!(lines.count(), 3);
     let ts = std::fs::read_to_string(dir.path().join("out/timeseries.csv")).unwrap();
     assert!(ts.lines().next().unwrap().ends_with(",hosts_updating,hosts_old,hosts_new"));
+}
+
+#[test]
+fn random_updates_and_admin_actions_keep_the_books_consistent() {
+    use poolsim::engine::rng::stream;
+    use rand::RngExt;
+    let kinds = ["update_pause", "update_resume", "update_cancel", "update_retry", "drain_on"];
+    for case in 0..40u64 {
+        let mut rng = stream(99, case, 0);
+        let n = rng.random_range(1..12u32);
+        let b = rng.random_range(1..=n);
+        let d = rng.random_range(0..30u32);
+        let mut extra = String::new();
+        for _ in 0..rng.random_range(0..6) {
+            let kind = kinds[rng.random_range(0..kinds.len())];
+            let at = 22 * 60 + rng.random_range(0..600u32);
+            extra += &format!("[[actions]]\nkind = \"{kind}\"\nat = \"{at}m\"\n");
+            if kind == "drain_on" {
+                extra += "host = \"sh-0\"\n";
+            }
+        }
+        let update = format!(
+            "batch_size = {b}\nlogoff_delay = \"{d}m\"\nfailure_probability = 0.3\n\
+             rollback_failure_probability = 0.3\norder = \"fewest_sessions\"\n\
+             host_update_time = {{ dist = \"exponential\", mean = \"20m\" }}"
+        );
+        let s = scenario(&pool_with_update(n, &update, &extra));
+        let sim = step(&s, |_, sim| {
+            let g = sim.pool().gauges();
+            let states =
+                g.hosts_available + g.hosts_draining + g.hosts_unavailable + g.hosts_updating;
+            assert_eq!(states, g.hosts_total, "case {case}: every host in exactly one state");
+            assert_eq!(g.hosts_old + g.hosts_current_version, g.hosts_total);
+        });
+        let status = sim.update_statuses()[0];
+        let rows = sim.update_records();
+        assert_eq!(rows.len(), n as usize, "case {case}");
+        for r in &rows {
+            let rec = r.record;
+            let host = sim.pool().host(rec.host);
+            assert_eq!(rec.version, host.version, "case {case}: {}", r.host);
+            match rec.outcome.name() {
+                "updated" => assert_eq!(host.version, 1),
+                "failed" => assert!(!host.reachable() && host.drain),
+                "rolled_back" | "canceled" => assert_eq!(host.version, 0),
+                _ => assert!(rec.done.is_none()),
+            }
+            if let (Some(a), Some(b)) = (rec.drain_start, rec.logoff) {
+                assert!(a <= b && b <= rec.update_start.unwrap());
+            }
+        }
+        if status.name() == "succeeded" {
+            assert!(rows.iter().all(|r| r.record.outcome.name() == "updated"), "case {case}");
+        }
+    }
 }

@@ -25,7 +25,7 @@ use crate::engine::time::{DAY, MINUTE};
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::MetricValues;
 use crate::model::pool::Gauges;
-use crate::scenario::{ActionSpec, Scenario, UpdateOrder, UpdateSpec};
+use crate::scenario::{ActionSpec, DelayFrom, Scenario, UpdateOrder, UpdateSpec};
 use rand::RngExt;
 
 /// How long a paused update waits for a resume before it is canceled.
@@ -519,9 +519,13 @@ impl PoolSim<'_> {
             self.pool.set_drain(h, true);
             self.trace(now, "update_drain", Some(h), None, "sign-out message sent");
         }
-        let batch = self.updates.runs[u].batch_label;
-        let e = UpdateEvent::LogoffDue { update: u as u32, batch };
-        q.schedule(now + spec.logoff_delay.0, Event::Update(e));
+        let run = &self.updates.runs[u];
+        let due = match spec.logoff_delay_from {
+            DelayFrom::Batch => now + spec.logoff_delay.0,
+            DelayFrom::UpdateStart => (run.started.unwrap_or(now) + spec.logoff_delay.0).max(now),
+        };
+        let e = UpdateEvent::LogoffDue { update: u as u32, batch: run.batch_label };
+        q.schedule(due, Event::Update(e));
     }
 
     /// The log-off delay is over: sign out whoever is left and start replacing the hosts.

@@ -17,7 +17,7 @@ pub use actions::ActionSpec;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
-pub use update::{UpdateOrder, UpdateSpec};
+pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
 };

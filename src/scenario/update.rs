@@ -29,6 +29,10 @@ pub struct UpdateSpec {
     /// the portal's default is 2).
     #[serde(default = "default_logoff_delay")]
     pub logoff_delay: Duration,
+    /// What the log-off delay counts from: each batch's sign-out message (the process page's
+    /// reading, default) or the update's start (the scheduling page's wording).
+    #[serde(default)]
+    pub logoff_delay_from: DelayFrom,
     /// Time to replace one host from the new configuration (default: fixed 20 minutes).
     #[serde(default = "default_update_time")]
     pub host_update_time: SessionDist,
@@ -48,6 +52,18 @@ pub struct UpdateSpec {
     /// Which hosts go first.
     #[serde(default)]
     pub order: UpdateOrder,
+}
+
+/// What the log-off delay counts from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DelayFrom {
+    /// Each batch waits the delay after its sign-out message.
+    #[default]
+    Batch,
+    /// Users are warned at the update's start; no batch signs anybody out before the delay
+    /// has passed since then, later batches sign out at once.
+    UpdateStart,
 }
 
 /// The order in which hosts are taken into batches.
