@@ -100,7 +100,7 @@ impl<'a> PoolSim<'a> {
         let action_hosts =
             scenario.actions.iter().map(|a| a.host().and_then(|h| pool.host_by_name(h))).collect();
         let bin = keep.timeseries.then_some(scenario.time_bin.0);
-        let recorder = Recorder::new(pool.gauges(), bin, keep.trace);
+        let recorder = Recorder::new(pool.gauges(), scenario.warmup.0, bin, keep.trace);
         let mut sim = Self {
             scenario,
             users: Population::new(w.users.map(|u| u as u32)),
