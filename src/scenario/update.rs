@@ -185,6 +185,16 @@ fn one(s: &Scenario, u: &UpdateSpec, field: &str) -> Check {
 pub fn warnings(s: &Scenario) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, u) in s.all_updates().iter().enumerate() {
+        let w = s.warmup;
+        if u.start.0 < w.0 {
+            out.push((
+                format!("{}.start", s.update_field(i)),
+                format!(
+                    "the update starts inside the warm-up ({w}): forced_logoffs leaves out what \
+                     happens before it, the update metrics do not"
+                ),
+            ));
+        }
         if u.batch_size == s.pool.hosts {
             out.push((
                 format!("{}.batch_size", s.update_field(i)),
