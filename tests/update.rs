@@ -7,6 +7,7 @@ use poolsim::model::update::UpdateRow;
 use poolsim::model::{Keep, PoolSim};
 use poolsim::runner::{ReplicationOutput, run_replication};
 use poolsim::scenario::{self, Scenario};
+use std::path::Path;
 
 fn scenario(text: &str) -> Scenario {
     scenario::from_str(text, "t.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
@@ -590,5 +591,30 @@ fn random_updates_and_admin_actions_keep_the_books_consistent() {
         if status.name() == "succeeded" {
             assert!(rows.iter().all(|r| r.record.outcome.name() == "updated"), "case {case}");
         }
+    }
+}
+
+#[test]
+fn update_scenarios_run_and_are_byte_identical_on_one_or_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for name in ["update-weeknight", "update-batch-2", "update-batch-5"] {
+        let file = root.join(format!("{name}.toml"));
+        let outputs: Vec<_> = ["1", "2"]
+            .iter()
+            .map(|threads| {
+                let dir = tmp.path().join(format!("{name}-{threads}"));
+                let out = std::process::Command::new(env!("CARGO_BIN_EXE_poolsim"))
+                    .args(["run", "--quiet", "--threads", threads, "--out"])
+                    .arg(&dir)
+                    .arg(&file)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+                ["summary.json", "replications.csv", "timeseries.csv", "update.csv"]
+                    .map(|f| std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+            })
+            .collect();
+        assert_eq!(outputs[0], outputs[1], "{name}: outputs differ between 1 and 2 threads");
     }
 }
