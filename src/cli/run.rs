@@ -1,6 +1,7 @@
 //! `poolsim run`: run a scenario's replications and write its outputs.
 
 use super::{Failure, parse_overrides, thread_pool};
+use crate::model::update::UpdateStatus;
 use crate::output;
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Override, Scenario};
@@ -102,14 +103,25 @@ fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
             None => println!("  {name:<32} {mean:>14.6}"),
         }
     }
-    if let Some(first) = run.replications.first() {
-        for (i, status) in first.update_statuses.iter().enumerate() {
-            println!(
-                "  {:<32} {}",
-                format!("{} (replication 0)", scenario.update_field(i)),
-                status.name()
-            );
-        }
+    for i in 0..scenario.all_updates().len() {
+        let statuses = run.replications.iter().filter_map(|r| r.update_statuses.get(i).copied());
+        println!("  {:<32} {}", scenario.update_field(i), update_tally(statuses));
     }
     println!("outputs in {}", dir.display());
+}
+
+/// How an update ended across replications, e.g. "succeeded 9, failed 1 (of 10)".
+fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
+    let mut counts: Vec<(UpdateStatus, usize)> = Vec::new();
+    let mut total = 0;
+    for s in statuses {
+        total += 1;
+        match counts.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
+    format!("{} (of {total} replications)", parts.join(", "))
 }
