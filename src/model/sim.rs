@@ -67,7 +67,7 @@ pub struct PoolSim<'a> {
     /// The host each action names, resolved once.
     action_hosts: Vec<Option<HostId>>,
     rng_session: SimRng,
-    rng_balancer: SimRng,
+    pub(super) rng_balancer: SimRng,
     rng_users: SimRng,
     rng_reconnect_choice: SimRng,
     rng_reconnect_delay: SimRng,
@@ -177,25 +177,17 @@ impl<'a> PoolSim<'a> {
     /// A user without a session asks for one: the load balancer picks a host or the login
     /// fails (nothing queues; the user sees an error).
     fn login(&mut self, now: SimTime, user: UserId, queue: &mut EventQueue<Event>) {
-        if let Some(session) = self.open_login(now, user) {
-            self.start_connection(now, session, queue);
-        }
-    }
-
-    /// Counts a login and opens its session on the host the balancer picks, or counts the
-    /// failure. The caller schedules the connection's end.
-    pub(super) fn open_login(&mut self, now: SimTime, user: UserId) -> Option<SessionId> {
         self.recorder.login_attempted();
         let Some(host) = self.pool.pick_host(&mut self.rng_balancer) else {
             self.recorder.login_failed(FailureReason::NoCapacity);
             self.trace(now, "login_failed", None, Some(user), FailureReason::NoCapacity.name());
-            return None;
+            return;
         };
         let session = self.pool.open_session(host, user, now);
         self.users.set_online(user);
         self.recorder.login_succeeded();
         self.trace(now, "login", Some(host), Some(user), "");
-        Some(session)
+        self.start_connection(now, session, queue);
     }
 
     /// Schedules the end of a connection's active time.

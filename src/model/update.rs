@@ -24,6 +24,7 @@ use crate::engine::rng::{SimRng, stream};
 use crate::engine::time::{DAY, MINUTE};
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::MetricValues;
+use crate::metrics::recorder::FailureReason;
 use crate::model::pool::Gauges;
 use crate::scenario::{ActionSpec, DelayFrom, Scenario, UpdateOrder, UpdateSpec};
 use rand::RngExt;
@@ -592,16 +593,34 @@ impl PoolSim<'_> {
         // Back with a session (or already back through a fresh login): disrupted until now.
         // The login fails: the user gives up, disrupted until the planned end.
         let mut until = now;
-        if self.users.is_offline(p.user) {
-            match self.open_login(now, p.user) {
-                Some(id) => {
-                    self.pool.set_planned_end(id, p.planned_end);
-                    q.schedule(p.planned_end, Event::SessionEnd { session: id });
-                }
-                None => until = p.planned_end,
-            }
+        if self.users.is_offline(p.user) && !self.relogin_session(now, p.user, p.planned_end, q) {
+            until = p.planned_end;
         }
         self.updates.disrupted_ms += u128::from(until.saturating_sub(p.logoff));
+    }
+
+    /// A pooled login (updates exist for pooled pools only) for the rest of a planned
+    /// connection, ending at `planned_end`. Counted like any login; false when it fails.
+    fn relogin_session(
+        &mut self,
+        now: SimTime,
+        user: UserId,
+        planned_end: SimTime,
+        q: &mut EventQueue<Event>,
+    ) -> bool {
+        self.recorder.login_attempted();
+        let Some(host) = self.pool.pick_host(&mut self.rng_balancer) else {
+            self.recorder.login_failed(FailureReason::NoCapacity);
+            self.trace(now, "login_failed", None, Some(user), FailureReason::NoCapacity.name());
+            return false;
+        };
+        let id = self.pool.open_session(host, user, now);
+        self.users.set_online(user);
+        self.recorder.login_succeeded();
+        self.trace(now, "relogin", Some(host), Some(user), "");
+        self.pool.set_planned_end(id, planned_end);
+        q.schedule(planned_end, Event::SessionEnd { session: id });
+        true
     }
 
     fn update_host_done(&mut self, now: SimTime, u: usize, h: HostId, q: &mut EventQueue<Event>) {
