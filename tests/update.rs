@@ -618,3 +618,12 @@ fn update_scenarios_run_and_are_byte_identical_on_one_or_two_threads() {
         assert_eq!(outputs[0], outputs[1], "{name}: outputs differ between 1 and 2 threads");
     }
 }
+
+#[test]
+fn by_name_order_compares_host_numbers_as_numbers() {
+    // N=12, b=5: sh-0, then sh-1..sh-5, sh-6..sh-10, sh-11 — not sh-1, sh-10, sh-11, sh-2…
+    let out = run(&pool_with_update(12, "batch_size = 5", ""));
+    let batch = |h: &str| row(&out, h).record.batch.unwrap();
+    assert_eq!([batch("sh-0"), batch("sh-2"), batch("sh-5"), batch("sh-6")], [0, 1, 1, 2]);
+    assert_eq!([batch("sh-10"), batch("sh-11")], [2, 3]);
+}
