@@ -9,7 +9,7 @@ use super::lifecycle::{Lifecycle, LifecycleEvent};
 use super::pool::Pool;
 use super::population::Population;
 use super::session::{SessionId, SessionState, UserId};
-use super::update::{UpdateEvent, Updates};
+use super::update::{UpdateEvent, UpdateRow, UpdateStatus, Updates};
 use super::workload::{ArrivalProcess, Sampler};
 use crate::engine::rng::{SimRng, stream};
 use crate::engine::{EventQueue, Model, SimTime};
@@ -74,7 +74,7 @@ pub struct PoolSim<'a> {
     pub(super) recorder: Recorder,
     pub(super) updates: Updates,
     pub(super) lifecycle: Lifecycle,
-    pub(super) keep_update_rows: bool,
+    keep_update_rows: bool,
 }
 
 impl<'a> PoolSim<'a> {
@@ -147,10 +147,24 @@ impl<'a> PoolSim<'a> {
 
     /// Ends the replication at `end` and returns what was recorded.
     pub fn into_recorded(self, end: SimTime) -> Recorded {
-        let updates = self.update_results(end);
+        let rows = if self.keep_update_rows { self.update_rows() } else { Vec::new() };
+        let statuses = self.updates.statuses();
         let mut recorded = self.recorder.finish(end, self.pool.gauges());
-        updates.apply(&mut recorded);
+        self.updates.fill_metrics(&mut recorded.metrics, end);
+        self.lifecycle.fill_metrics(&mut recorded.metrics);
+        recorded.update_rows = rows;
+        recorded.update_statuses = statuses;
         recorded
+    }
+
+    /// Each update's status so far, in scenario order.
+    pub fn update_statuses(&self) -> Vec<UpdateStatus> {
+        self.updates.statuses()
+    }
+
+    /// The per-host update records so far.
+    pub fn update_records(&self) -> Vec<UpdateRow> {
+        self.update_rows()
     }
 
     fn on_arrival(&mut self, now: SimTime, source: u32, queue: &mut EventQueue<Event>) {

@@ -24,7 +24,7 @@ use crate::engine::rng::{SimRng, stream};
 use crate::engine::time::{DAY, MINUTE};
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::MetricValues;
-use crate::metrics::recorder::{FailureReason, Recorded};
+use crate::metrics::recorder::FailureReason;
 use crate::model::pool::Gauges;
 use crate::scenario::{ActionSpec, DelayFrom, Scenario, UpdateOrder, UpdateSpec};
 use rand::RngExt;
@@ -700,49 +700,12 @@ impl PoolSim<'_> {
         self.trace(now, "update_end", None, None, status.name());
     }
 
-    /// The update rows of `update.csv` so far, with host names.
-    pub fn update_records(&self) -> Vec<UpdateRow> {
+    /// The update rows of `update.csv`, with host names.
+    pub fn update_rows(&self) -> Vec<UpdateRow> {
         self.updates
             .records()
             .map(|r| UpdateRow { host: self.pool.host(r.host).name.clone(), record: *r })
             .collect()
-    }
-
-    /// Each update's status so far, in scenario order.
-    pub fn update_statuses(&self) -> Vec<UpdateStatus> {
-        self.updates.statuses()
-    }
-
-    /// What updates and deployments add to a finished replication's results.
-    pub(super) fn update_results(&self, end: SimTime) -> UpdateResults {
-        let mut metrics = MetricValues::empty();
-        self.updates.fill_metrics(&mut metrics, end);
-        self.lifecycle.fill_metrics(&mut metrics);
-        UpdateResults {
-            metrics,
-            rows: if self.keep_update_rows { self.update_records() } else { Vec::new() },
-            statuses: self.update_statuses(),
-        }
-    }
-}
-
-/// The update and lifecycle part of a replication's results.
-pub(super) struct UpdateResults {
-    metrics: MetricValues,
-    rows: Vec<UpdateRow>,
-    statuses: Vec<UpdateStatus>,
-}
-
-impl UpdateResults {
-    /// Adds these results to what the recorder produced.
-    pub(super) fn apply(self, recorded: &mut Recorded) {
-        for (slot, v) in recorded.metrics.0.iter_mut().zip(self.metrics.0) {
-            if v.is_some() {
-                *slot = v;
-            }
-        }
-        recorded.update_rows = self.rows;
-        recorded.update_statuses = self.statuses;
     }
 }
 
