@@ -96,6 +96,12 @@ fn failure_free_update_takes_k_times_delay_plus_update_time() {
         assert_eq!(metric(&out, "update_status"), 0.0);
         assert_eq!(metric(&out, "min_available_hosts_during_update"), floor as f64);
         assert!(out.update_rows.iter().all(|r| r.record.version == 1));
+        let downtime: u64 = out
+            .update_rows
+            .iter()
+            .map(|r| r.record.done.unwrap() - r.record.drain_start.unwrap())
+            .sum();
+        assert_eq!(downtime, u64::from(n * (d + t)) * MINUTE, "N(D+T) host downtime whatever b");
         let batches = out.update_rows.iter().filter_map(|r| r.record.batch).max().unwrap();
         assert_eq!(batches + 1, k, "N={n} b={b}: number of steps");
     }
