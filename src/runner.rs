@@ -5,6 +5,7 @@ use crate::engine::{self, EventQueue, RunStats};
 use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
+use crate::model::update::{UpdateRow, UpdateStatus};
 use crate::model::{Keep, PoolSim};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -22,6 +23,10 @@ pub struct ReplicationOutput {
     pub trace: Option<Vec<TraceRecord>>,
     /// Engine counters.
     pub stats: RunStats,
+    /// Per-host session host update records (replication 0).
+    pub update_rows: Vec<UpdateRow>,
+    /// Each update's final status, in scenario order.
+    pub update_statuses: Vec<UpdateStatus>,
 }
 
 /// Runs replication `index` of `scenario`.
@@ -37,6 +42,8 @@ pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> Replicati
         timeseries: recorded.timeseries,
         trace: recorded.trace,
         stats,
+        update_rows: recorded.update_rows,
+        update_statuses: recorded.update_statuses,
     }
 }
 

@@ -1,8 +1,10 @@
 //! The command line: parses arguments, loads scenarios, runs them and writes outputs. This is
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
+mod check;
 mod plot;
 mod run;
+pub mod stats;
 mod sweep;
 mod validate;
 
@@ -32,6 +34,8 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Run a scenario and compare its metrics with a baseline (exit 1 on a regression).
+    Check(check::CheckArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -88,6 +92,14 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Plot(args) => plot::plot(args),
         Command::Validate { scenario } => validate::validate(&scenario),
+        Command::Check(args) => check::check(args),
+    }
+}
+
+/// Prints the scenario's warnings (allowed but probably not meant) on stderr.
+pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
+    for (field, msg) in crate::scenario::update::warnings(s) {
+        eprintln!("warning: {}: {field}: {msg}", path.display());
     }
 }
 

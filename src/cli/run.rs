@@ -1,6 +1,8 @@
 //! `poolsim run`: run a scenario's replications and write its outputs.
 
+use super::stats::{RunStats, process_cpu_seconds};
 use super::{Failure, parse_overrides, thread_pool};
+use crate::model::update::UpdateStatus;
 use crate::output;
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Override, Scenario};
@@ -35,6 +37,10 @@ pub struct RunArgs {
     /// Set any scenario key by dotted path, e.g. --set pool.hosts=20 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Print and record (in summary.json) events processed, events per second, peak queue
+    /// length and peak memory. Makes summary.json differ from run to run.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Loads a scenario with overrides and the command-line seed and replications.
@@ -55,6 +61,7 @@ pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
 /// Runs the command.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenario = load(&args)?;
+    super::print_warnings(&args.scenario, &scenario);
     let pool = thread_pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let progress = crate::progress::Progress::new(
@@ -62,23 +69,36 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         "replications",
         args.quiet,
     );
+    let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
     let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
+    let stats = args.stats.then(|| {
+        let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+        RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
+    });
     progress.finish();
-    write_outputs(&out_dir, &scenario, &result)?;
+    write_outputs(&out_dir, &scenario, &result, stats.as_ref())?;
     if args.plot {
         super::plot::plot_dir(&out_dir)?;
     }
     if !args.quiet {
         print_summary(&scenario, &result, &out_dir);
     }
+    if let Some(s) = &stats {
+        s.lines().iter().for_each(|l| println!("{l}"));
+    }
     Ok(())
 }
 
-fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(), Failure> {
+fn write_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    run: &RunOutput,
+    stats: Option<&RunStats>,
+) -> Result<(), Failure> {
     let io = |what: &str, e: std::io::Error| Failure::Run(format!("cannot write {what}: {e}"));
     std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.json", output::summary_json(scenario, run)),
+        ("summary.json", output::tables::summary_json_with_stats(scenario, run, stats)),
         ("replications.csv", output::replications_csv(run)),
     ];
     if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
@@ -86,6 +106,11 @@ fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(),
     }
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
         files.push(("trace.csv", output::trace_csv(trace)));
+    }
+    if !scenario.all_updates().is_empty()
+        && let Some(first) = run.replications.first()
+    {
+        files.push(("update.csv", output::update_csv(&first.update_rows)));
     }
     for (name, bytes) in files {
         let path = dir.join(name);
@@ -103,5 +128,25 @@ fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
             None => println!("  {name:<32} {mean:>14.6}"),
         }
     }
+    for i in 0..scenario.all_updates().len() {
+        let statuses = run.replications.iter().filter_map(|r| r.update_statuses.get(i).copied());
+        println!("  {:<32} {}", scenario.update_field(i), update_tally(statuses));
+    }
     println!("outputs in {}", dir.display());
+}
+
+/// How an update ended across replications, e.g. "succeeded 9, failed 1 (of 10)".
+fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
+    let mut counts: Vec<(UpdateStatus, usize)> = Vec::new();
+    let mut total = 0;
+    for s in statuses {
+        total += 1;
+        match counts.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
+    format!("{} (of {total} replications)", parts.join(", "))
 }

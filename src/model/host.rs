@@ -11,8 +11,10 @@ pub type HostId = u32;
 pub enum HostStatus {
     /// Healthy and routable.
     Available,
-    /// Not routable (agent upgrading, failed health checks, being replaced…).
+    /// Not routable (agent upgrading, failed health checks, a failed rollback…).
     Unavailable,
+    /// Being replaced by a session host update: not routable, counted apart.
+    Updating,
 }
 
 impl HostStatus {
@@ -27,6 +29,7 @@ impl HostStatus {
         match self {
             HostStatus::Available => "available",
             HostStatus::Unavailable => "unavailable",
+            HostStatus::Updating => "updating",
         }
     }
 }

@@ -3,10 +3,12 @@
 
 pub mod balancer;
 pub mod host;
+pub mod lifecycle;
 pub mod pool;
 pub mod population;
 pub mod session;
 pub mod sim;
+pub mod update;
 pub mod workload;
 
 pub use sim::{Event, Keep, PoolSim};

@@ -1,5 +1,6 @@
 //! Scheduled admin actions (`[[actions]]`): things an administrator does at a given time.
 
+use super::add_hosts::AddHostsSpec;
 use super::instant::At;
 use serde::Deserialize;
 
@@ -21,6 +22,28 @@ pub enum ActionSpec {
         /// The host, by name.
         host: String,
     },
+    /// Deploy new session hosts (see [`AddHostsSpec`]).
+    AddHosts(AddHostsSpec),
+    /// Pause the session host update: the current batch completes, nothing new starts.
+    UpdatePause {
+        /// When.
+        at: At,
+    },
+    /// Resume a paused update where it stopped.
+    UpdateResume {
+        /// When.
+        at: At,
+    },
+    /// Cancel the update: current work completes, the rest stays on the old version.
+    UpdateCancel {
+        /// When.
+        at: At,
+    },
+    /// Retry a failed update: the failed hosts and those never attempted, same batch size.
+    UpdateRetry {
+        /// When.
+        at: At,
+    },
 }
 
 impl ActionSpec {
@@ -28,6 +51,11 @@ impl ActionSpec {
     pub fn at(&self) -> At {
         match self {
             ActionSpec::DrainOn { at, .. } | ActionSpec::DrainOff { at, .. } => *at,
+            ActionSpec::AddHosts(spec) => spec.at,
+            ActionSpec::UpdatePause { at }
+            | ActionSpec::UpdateResume { at }
+            | ActionSpec::UpdateCancel { at }
+            | ActionSpec::UpdateRetry { at } => *at,
         }
     }
 
@@ -35,6 +63,7 @@ impl ActionSpec {
     pub fn host(&self) -> Option<&str> {
         match self {
             ActionSpec::DrainOn { host, .. } | ActionSpec::DrainOff { host, .. } => Some(host),
+            _ => None,
         }
     }
 
@@ -43,6 +72,11 @@ impl ActionSpec {
         match self {
             ActionSpec::DrainOn { .. } => "drain_on",
             ActionSpec::DrainOff { .. } => "drain_off",
+            ActionSpec::AddHosts(_) => "add_hosts",
+            ActionSpec::UpdatePause { .. } => "update_pause",
+            ActionSpec::UpdateResume { .. } => "update_resume",
+            ActionSpec::UpdateCancel { .. } => "update_cancel",
+            ActionSpec::UpdateRetry { .. } => "update_retry",
         }
     }
 }

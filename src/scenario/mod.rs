@@ -5,10 +5,12 @@
 //! the field and what is allowed.
 
 pub mod actions;
+pub mod add_hosts;
 pub mod duration;
 pub mod error;
 pub mod instant;
 pub mod sizing;
+pub mod update;
 mod validate;
 pub mod workload;
 
@@ -16,6 +18,7 @@ pub use actions::ActionSpec;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
+pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
 };
@@ -57,6 +60,11 @@ pub struct Scenario {
     /// Scheduled admin actions.
     #[serde(default)]
     pub actions: Vec<ActionSpec>,
+    /// A session host update (see [`UpdateSpec`]).
+    pub update: Option<UpdateSpec>,
+    /// Several session host updates, one after another (instead of `[update]`).
+    #[serde(default)]
+    pub updates: Vec<UpdateSpec>,
 }
 
 fn default_replications() -> u32 {
