@@ -168,3 +168,16 @@ fn plot_refuses_a_directory_with_nothing_to_draw() {
     let missing = run(&["plot", tmp.path().join("nope").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn a_real_update_run_draws_its_update_chart_and_zoomed_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let s = scenario_file("update-weeknight.toml");
+    run_ok(&["run", s.to_str().unwrap(), "--quiet", "--out", dir, "--replications", "1", "--plot"]);
+    let png = check_png(&tmp.path().join("update.png"));
+    assert!(png.count(|p| p == [44, 160, 44]) > 1000, "no updated (green) bars");
+    // 20 hosts: one initial host, then batches of 4 — the last host is in batch 5.
+    check_svg(&tmp.path().join("update.svg"), "sh-19 (batch 5)");
+    check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state during the update");
+}
