@@ -230,7 +230,7 @@ impl Pool {
             g.hosts_current_version + after.current_version - before.current_version;
         g.slots_free = g.slots_free + after.slots_free - before.slots_free;
         let h = &self.hosts[id as usize];
-        let entry = (after.slots_free > 0).then(|| {
+        let entry = (after.slots_free > 0 && !h.owned).then(|| {
             let tier: Tier = usize::from(h.version != self.target_version);
             (tier, h.session_count())
         });
