@@ -26,11 +26,11 @@ pub struct RunStats {
     pub peak_queue: usize,
 }
 
-/// Runs `model` until the queue is empty or the next event lies beyond `end`.
-/// Events at exactly `end` are handled.
+/// Runs `model` over the half-open interval `[0, end)`: until the queue is empty or the next
+/// event is at or after `end`.
 pub fn run<M: Model>(model: &mut M, queue: &mut EventQueue<M::Event>, end: SimTime) -> RunStats {
     let mut events = 0u64;
-    while queue.peek_time().is_some_and(|t| t <= end) {
+    while queue.peek_time().is_some_and(|t| t < end) {
         let Some((now, event)) = queue.pop() else { break };
         model.handle(now, event, queue);
         events += 1;

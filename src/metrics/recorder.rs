@@ -46,6 +46,8 @@ impl FailureReason {
 
 /// One replication's running measurements.
 pub struct Recorder {
+    /// Measurements start here; the time series and trace cover the whole run.
+    warmup: SimTime,
     last_time: SimTime,
     /// ∫ hosts accepting sessions dt, in host-milliseconds.
     open_host_time: u128,
@@ -73,10 +75,16 @@ struct PersonalTally {
 }
 
 impl Recorder {
-    /// A recorder starting at time zero with the pool in state `initial`; `series_bin` turns on
-    /// the time series, `trace` the event trace.
-    pub fn new(initial: &Gauges, series_bin: Option<SimTime>, trace: bool) -> Self {
+    /// A recorder starting at time zero with the pool in state `initial`; metrics count from
+    /// `warmup` on; `series_bin` turns on the time series, `trace` the event trace.
+    pub fn new(
+        initial: &Gauges,
+        warmup: SimTime,
+        series_bin: Option<SimTime>,
+        trace: bool,
+    ) -> Self {
         let mut r = Self {
+            warmup,
             last_time: 0,
             open_host_time: 0,
             total_host_time: 0,
@@ -96,24 +104,50 @@ impl Recorder {
 
     /// Moves the clock to `now`; `gauges` is the state that held since the last call.
     pub fn advance(&mut self, now: SimTime, gauges: &Gauges) {
-        let dt = u128::from(now.saturating_sub(self.last_time));
-        self.open_host_time += dt * u128::from(gauges.hosts_available);
-        self.total_host_time += dt * u128::from(gauges.hosts_total);
-        self.last_time = self.last_time.max(now);
+        self.integrate(now, gauges);
         if let Some(s) = &mut self.series {
             s.advance(now, gauges);
         }
     }
 
-    /// Notes the state after an event, for the extremes.
+    /// Adds the time since the last call, with `gauges` holding, to the time integrals.
+    /// Only the part after the warm-up counts; crossing the warm-up restarts the extremes from
+    /// the state that held at that instant.
+    fn integrate(&mut self, now: SimTime, gauges: &Gauges) {
+        if self.last_time < self.warmup && now >= self.warmup {
+            self.peak_sessions = gauges.sessions();
+            self.min_free_slots = gauges.slots_free;
+        }
+        let from = self.last_time.max(self.warmup);
+        let dt = u128::from(now.saturating_sub(from));
+        self.open_host_time += dt * u128::from(gauges.hosts_available);
+        self.total_host_time += dt * u128::from(gauges.hosts_total);
+        self.last_time = self.last_time.max(now);
+    }
+
+    /// True once the warm-up is over.
+    fn measuring(&self) -> bool {
+        self.last_time >= self.warmup
+    }
+
+    /// Notes the state after an event, for the extremes. An event exactly at a bin's start
+    /// is part of that bin's starting state.
     pub fn observe(&mut self, gauges: &Gauges) {
-        self.peak_sessions = self.peak_sessions.max(gauges.sessions());
-        self.min_free_slots = self.min_free_slots.min(gauges.slots_free);
+        if self.measuring() {
+            self.peak_sessions = self.peak_sessions.max(gauges.sessions());
+            self.min_free_slots = self.min_free_slots.min(gauges.slots_free);
+        }
+        let now = self.last_time;
+        if let Some(row) = self.row()
+            && row.time == now
+        {
+            row.gauges = *gauges;
+        }
     }
 
     /// Counts a login attempt.
     pub fn login_attempted(&mut self) {
-        self.logins_attempted += 1;
+        self.logins_attempted += u64::from(self.measuring());
         if let Some(row) = self.row() {
             row.logins_attempted += 1;
         }
@@ -121,12 +155,12 @@ impl Recorder {
 
     /// Counts a successful login.
     pub fn login_succeeded(&mut self) {
-        self.logins_succeeded += 1;
+        self.logins_succeeded += u64::from(self.measuring());
     }
 
     /// Counts a failed login.
     pub fn login_failed(&mut self, reason: FailureReason) {
-        self.failures[reason as usize] += 1;
+        self.failures[reason as usize] += u64::from(self.measuring());
         if let Some(row) = self.row() {
             row.logins_failed += 1;
         }
@@ -134,7 +168,7 @@ impl Recorder {
 
     /// Counts a session ended by the service or an admin.
     pub fn forced_logoff(&mut self) {
-        self.forced_logoffs += 1;
+        self.forced_logoffs += u64::from(self.measuring());
         if let Some(row) = self.row() {
             row.forced_logoffs += 1;
         }
@@ -184,7 +218,7 @@ impl Recorder {
 
     /// Closes the integrals at `end` and returns the metrics, time series and trace.
     pub fn finish(mut self, end: SimTime, gauges: &Gauges) -> Recorded {
-        self.advance(end, gauges);
+        self.integrate(end, gauges);
         if let Some(s) = &mut self.series {
             s.close(end, gauges);
         }

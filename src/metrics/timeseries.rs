@@ -1,7 +1,7 @@
 //! The per-bin time series of one replication (`timeseries.csv`).
 //!
 //! A row describes the bin `[time, time + time_bin)`: gauges are the pool's state at the bin's
-//! start, counters are what happened within the bin.
+//! start (after any event at exactly that instant), counters are what happened within the bin.
 
 use crate::engine::SimTime;
 use crate::model::pool::Gauges;

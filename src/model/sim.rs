@@ -102,7 +102,7 @@ impl<'a> PoolSim<'a> {
         let action_hosts =
             scenario.actions.iter().map(|a| a.host().and_then(|h| pool.host_by_name(h))).collect();
         let bin = keep.timeseries.then_some(scenario.time_bin.0);
-        let mut recorder = Recorder::new(pool.gauges(), bin, keep.trace);
+        let mut recorder = Recorder::new(pool.gauges(), scenario.warmup.0, bin, keep.trace);
         if personal.is_some() {
             recorder.track_personal();
         }

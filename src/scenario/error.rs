@@ -38,9 +38,24 @@ impl ScenarioError {
     pub fn from_serde(file: &str, e: &serde_path_to_error::Error<toml::de::Error>) -> Self {
         let path = e.path().to_string();
         let field = if path == "." { String::new() } else { path };
-        let msg = e.inner().message().trim().replace('\n', "; ");
+        let msg = plain_types(&e.inner().message().trim().replace('\n', "; "));
         Self::new(file, &field, msg)
     }
+}
+
+/// Replaces Rust type names in serde's messages with words a scenario author knows.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    out
 }
 
 impl fmt::Display for ScenarioError {

@@ -9,6 +9,7 @@ pub mod duration;
 pub mod error;
 pub mod instant;
 pub mod personal;
+pub mod sizing;
 mod validate;
 pub mod workload;
 
@@ -44,6 +45,10 @@ pub struct Scenario {
     /// Number of independent replications.
     #[serde(default = "default_replications")]
     pub replications: u32,
+    /// Start of measurement: metrics ignore `[0, warmup)` so they describe a loaded pool, not
+    /// one filling up from empty. The time series and trace still cover the whole run.
+    #[serde(default)]
+    pub warmup: Duration,
     /// Width of a row of `timeseries.csv`.
     #[serde(default = "default_time_bin")]
     pub time_bin: Duration,
@@ -101,6 +106,10 @@ pub struct PoolSpec {
     pub hosts: i64,
     /// Max session limit per host (active + disconnected sessions count).
     pub max_sessions: Option<i64>,
+    /// vCPUs per host; with `user_type`, sets the session limit from the sizing guidelines.
+    pub vcpus: Option<i64>,
+    /// The users' workload type, for sizing with `vcpus`.
+    pub user_type: Option<sizing::UserType>,
     /// Host name prefix: hosts are named `<prefix>-0`, `<prefix>-1`, …
     #[serde(default = "default_prefix")]
     pub name_prefix: String,
@@ -144,12 +153,21 @@ fn default_prefix() -> String {
 }
 
 impl PoolSpec {
-    /// The effective session limit: the configured one, or the service default.
+    /// The effective session limit: the configured one, else the one sized from `vcpus` and
+    /// `user_type`, else the service default.
     pub fn session_limit(&self) -> u32 {
         if self.kind.is_personal() {
             return 1;
         }
-        self.max_sessions.map_or(MAX_SESSION_LIMIT, |m| m.clamp(1, MAX_SESSION_LIMIT as i64) as u32)
+        let sized = match (self.vcpus, self.user_type) {
+            (Some(v), Some(t)) => {
+                Some(i64::from(sizing::sessions_per_host(v.clamp(0, 1024) as u32, t)))
+            }
+            _ => None,
+        };
+        self.max_sessions
+            .or(sized)
+            .map_or(MAX_SESSION_LIMIT, |m| m.clamp(1, MAX_SESSION_LIMIT as i64) as u32)
     }
 
     /// Number of hosts at the start, once validated.

@@ -200,6 +200,12 @@ pub(super) fn check(s: &Scenario) -> Check {
                     ),
                 );
             }
+            if p.vcpus.is_some() || p.user_type.is_some() {
+                return fail(
+                    "pool.user_type",
+                    "sizing does not apply: a personal host holds one user's session",
+                );
+            }
             if p.boot_time.is_some() && p.start_vm_on_connect != Some(true) {
                 return fail("pool.boot_time", "only applies with start_vm_on_connect = true");
             }

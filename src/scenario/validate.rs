@@ -40,6 +40,10 @@ fn top_level(s: &Scenario) -> Check {
     if s.duration.0 == 0 {
         return fail("duration", "must be longer than zero, e.g. \"30d\"");
     }
+    if s.warmup >= s.duration {
+        let msg = format!("must be shorter than the run's duration ({})", s.duration);
+        return fail("warmup", msg);
+    }
     if s.replications == 0 {
         return fail("replications", "must be at least 1");
     }
@@ -54,6 +58,8 @@ fn pool(s: &Scenario) -> Check {
     if !(1..=MAX_HOSTS_PER_POOL).contains(&p.hosts) {
         return fail("pool.hosts", format!("must be 1 to {MAX_HOSTS_PER_POOL} (got {})", p.hosts));
     }
+    sizing(p)?;
+    let sized = p.vcpus.is_some() && p.user_type.is_some();
     if let Some(m) = p.max_sessions {
         if !(1..=MAX_SESSION_LIMIT as i64).contains(&m) {
             return fail(
@@ -61,13 +67,31 @@ fn pool(s: &Scenario) -> Check {
                 format!("must be 1 to {MAX_SESSION_LIMIT} (got {m})"),
             );
         }
-    } else if p.load_balancer == LoadBalancer::DepthFirst && !p.kind.is_personal() {
+    } else if p.load_balancer == LoadBalancer::DepthFirst && !sized && !p.kind.is_personal() {
         return fail(
             "pool.max_sessions",
             "depth_first load balancing requires a max session limit: set pool.max_sessions",
         );
     }
     host_names(&p.name_prefix, p.hosts as u64)
+}
+
+/// `vcpus` and `user_type` come together, and not beside an explicit `max_sessions`.
+fn sizing(p: &super::PoolSpec) -> Check {
+    match (p.vcpus, p.user_type, p.max_sessions) {
+        (Some(_), Some(_), Some(_)) => fail(
+            "pool.max_sessions",
+            "set either max_sessions or vcpus with user_type (which sizes the limit), not both",
+        ),
+        (Some(v), Some(_), None) if !(1..=1024).contains(&v) => {
+            fail("pool.vcpus", format!("must be 1 to 1024 (got {v})"))
+        }
+        (Some(_), None, _) => {
+            fail("pool.user_type", "vcpus needs user_type: light, medium, heavy or power")
+        }
+        (None, Some(_), _) => fail("pool.vcpus", "user_type needs vcpus, the host's vCPU count"),
+        _ => Ok(()),
+    }
 }
 
 /// The naming rules: prefix of 1 to 11 letters, digits or hyphens; `<prefix>-<n>` at most 15.
@@ -181,10 +205,10 @@ pub(super) fn session_dist(d: &SessionDist, field: &str) -> Check {
 fn actions(s: &Scenario) -> Check {
     for (i, a) in s.actions.iter().enumerate() {
         let field = format!("actions[{i}]");
-        if a.at().0 > s.duration.0 {
+        if a.at().0 >= s.duration.0 {
             return fail(
                 format!("{field}.at"),
-                format!("is after the end of the run ({})", s.duration),
+                format!("must be before the end of the run ({})", s.duration),
             );
         }
         if let Some(host) = a.host() {

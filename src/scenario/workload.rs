@@ -20,13 +20,34 @@ pub struct WorkloadSpec {
 }
 
 /// One arrival process or several.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Arrivals {
     /// A single process.
     One(ArrivalSpec),
     /// Several processes whose logins add up.
     Many(Vec<ArrivalSpec>),
+}
+
+impl<'de> Deserialize<'de> for Arrivals {
+    /// A table is one process, an array several; errors name the item and say what is wrong
+    /// (serde's untagged enums would only say that nothing matched).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(d)? {
+            toml::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    ArrivalSpec::deserialize(item)
+                        .map_err(|e| D::Error::custom(format!("item {i}: {}", e.message())))
+                })
+                .collect::<Result<_, _>>()
+                .map(Arrivals::Many),
+            one => ArrivalSpec::deserialize(one)
+                .map(Arrivals::One)
+                .map_err(|e| D::Error::custom(e.message())),
+        }
+    }
 }
 
 impl Arrivals {

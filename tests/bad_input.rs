@@ -1,0 +1,153 @@
+//! Bad input gets one clear line naming the file and the field, exit code 2, no panic, and
+//! no output directory left behind.
+
+use std::process::Command;
+
+const GOOD: &str = r#"
+name = "ok"
+duration = "1d"
+[pool]
+kind = "pooled"
+load_balancer = "breadth_first"
+hosts = 3
+max_sessions = 5
+[workload]
+arrivals = { kind = "poisson", rate_per_hour = 10 }
+session = { dist = "exponential", mean = "60m" }
+"#;
+
+/// (what is wrong, scenario text, text the error must contain)
+fn cases() -> Vec<(&'static str, String, &'static str)> {
+    let edit = |from: &str, to: &str| {
+        assert!(GOOD.contains(from), "{from}");
+        GOOD.replacen(from, to, 1)
+    };
+    vec![
+        ("bad TOML", edit("hosts = 3", "hosts = = 3"), "line 7"),
+        ("unknown key", edit("hosts = 3", "hosts = 3\nhostz = 4"), "hostz"),
+        ("unknown top-level key", format!("colour = \"red\"\n{GOOD}"), "colour"),
+        ("negative hosts", edit("hosts = 3", "hosts = -2"), "pool.hosts"),
+        ("zero hosts", edit("hosts = 3", "hosts = 0"), "pool.hosts"),
+        ("hosts not a number", edit("hosts = 3", "hosts = \"three\""), "pool.hosts"),
+        ("bad duration", edit("duration = \"1d\"", "duration = \"1 fortnight\""), "duration"),
+        ("duration without unit", edit("duration = \"1d\"", "duration = \"30\""), "duration"),
+        ("bad session mean", edit("mean = \"60m\"", "mean = \"sixty\""), "workload.session"),
+        (
+            "depth-first without a limit",
+            edit("load_balancer = \"breadth_first\"", "load_balancer = \"depth_first\"")
+                .replace("max_sessions = 5\n", ""),
+            "pool.max_sessions",
+        ),
+        ("zero rate", edit("rate_per_hour = 10", "rate_per_hour = 0"), "rate_per_hour"),
+        ("negative rate", edit("rate_per_hour = 10", "rate_per_hour = -1"), "rate_per_hour"),
+        ("unknown balancer", edit("\"breadth_first\"", "\"round_robin\""), "pool.load_balancer"),
+        ("unknown pool kind", edit("\"pooled\"", "\"shared\""), "pool.kind"),
+        ("limit too high", edit("max_sessions = 5", "max_sessions = 1000000"), "pool.max_sessions"),
+        ("zero limit", edit("max_sessions = 5", "max_sessions = 0"), "pool.max_sessions"),
+        ("vcpus without a user type", edit("max_sessions = 5", "vcpus = 8"), "pool.user_type"),
+        (
+            "unknown user type",
+            edit("max_sessions = 5", "vcpus = 8\nuser_type = \"huge\""),
+            "pool.user_type",
+        ),
+        (
+            "sizing beside a limit",
+            edit("max_sessions = 5", "max_sessions = 5\nvcpus = 8\nuser_type = \"light\""),
+            "pool.max_sessions",
+        ),
+        ("missing pool", GOOD.replace("[pool]", "[poolx]"), "poolx"),
+        (
+            "prefix too long",
+            edit("hosts = 3", "hosts = 3\nname_prefix = \"abcdefghijkl\""),
+            "name_prefix",
+        ),
+        ("zero replications", format!("replications = 0\n{GOOD}"), "replications"),
+        ("warm-up as long as the run", format!("warmup = \"1d\"\n{GOOD}"), "warmup"),
+        (
+            "profile with 23 hours",
+            edit(
+                "{ kind = \"poisson\", rate_per_hour = 10 }",
+                "{ kind = \"profile\", per_hour = [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1] }",
+            ),
+            "per_hour",
+        ),
+        (
+            "action on an unknown host",
+            format!("{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"drain_on\"\nhost = \"sh-9\"\n"),
+            "actions[0].host",
+        ),
+        (
+            "action after the end",
+            format!("{GOOD}\n[[actions]]\nat = \"3d\"\nkind = \"drain_on\"\nhost = \"sh-0\"\n"),
+            "actions[0].at",
+        ),
+        (
+            "reconnect probability above 1",
+            format!(
+                "{GOOD}reconnect = {{ probability = 1.5, after = {{ dist = \"fixed\", value = \"1m\" }} }}\n"
+            ),
+            "reconnect.probability",
+        ),
+    ]
+}
+
+#[test]
+fn each_bad_input_gets_one_clear_line_and_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (what, text, needle) in cases() {
+        let file = tmp.path().join("bad.toml");
+        std::fs::write(&file, &text).unwrap();
+        let out_dir = tmp.path().join("out");
+        for cmd in ["run", "validate"] {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_poolsim"));
+            c.arg(cmd).arg(&file);
+            if cmd == "run" {
+                c.arg("--out").arg(&out_dir).arg("--quiet");
+            }
+            let out = c.output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{what} ({cmd}): {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{what}: not one line: {err}");
+            assert!(err.contains("bad.toml"), "{what}: file not named: {err}");
+            assert!(err.contains(needle), "{what}: expected '{needle}' in: {err}");
+            assert!(!err.contains("panicked"), "{what}: {err}");
+            assert!(!out_dir.exists(), "{what}: output directory left behind");
+        }
+    }
+}
+
+#[test]
+fn the_good_scenario_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("good.toml");
+    std::fs::write(&file, GOOD).unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_poolsim")).arg("validate").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_missing_file_and_bad_arguments_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nope.toml");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_poolsim")).arg("run").arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
+    let file = tmp.path().join("good.toml");
+    std::fs::write(&file, GOOD).unwrap();
+    for args in
+        [vec!["--threads", "0"], vec!["--set", "pool.hosts"], vec!["--set", "pool.hosts=-1"]]
+    {
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .arg("run")
+            .arg(&file)
+            .args(&args)
+            .arg("--out")
+            .arg(tmp.path().join("o"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!tmp.path().join("o").exists());
+    }
+}

@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use poolsim::scenario::{self, Scenario};
+
+/// Parses and validates scenario text, panicking with the error if it is invalid.
+pub fn scenario(text: &str) -> Scenario {
+    scenario::from_str(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A pooled loss-system scenario: `hosts` × `limit` slots, Poisson logins at `rate` per hour,
+/// sessions of `session` (a TOML inline table), `days` long.
+pub fn loss_system(
+    hosts: u32,
+    limit: u32,
+    rate: f64,
+    session: &str,
+    days: u32,
+    reps: u32,
+) -> Scenario {
+    scenario(&format!(
+        r#"
+        name = "loss"
+        duration = "{days}d"
+        warmup = "1d"
+        seed = 11
+        replications = {reps}
+        [pool]
+        kind = "pooled"
+        load_balancer = "breadth_first"
+        hosts = {hosts}
+        max_sessions = {limit}
+        [workload]
+        arrivals = {{ kind = "poisson", rate_per_hour = {rate} }}
+        session = {session}
+        "#
+    ))
+}
