@@ -181,15 +181,19 @@ impl Recorder {
 
     /// Counts a login that waited `wait` for its host to boot (then succeeded or failed).
     pub fn login_waited(&mut self, wait: SimTime) {
-        if let Some(p) = &mut self.personal {
+        let measuring = self.measuring();
+        if let Some(p) = &mut self.personal
+            && measuring
+        {
             p.boot_waits.push(wait);
         }
     }
 
     /// Counts an assignment action that the run-time assignments refused.
     pub fn assignment_action_refused(&mut self) {
+        let measuring = self.measuring();
         if let Some(p) = &mut self.personal {
-            p.actions_refused += 1;
+            p.actions_refused += u64::from(measuring);
         }
     }
 
