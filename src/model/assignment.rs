@@ -8,7 +8,7 @@
 
 use super::host::HostId;
 use super::session::UserId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Why an assignment was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct Assignments {
     owner: Vec<Option<UserId>>,
     desktops: BTreeMap<UserId, Vec<HostId>>,
     friendly: Vec<Option<String>>,
+    /// Hosts without an owner, in host order (so a search for one never scans owned hosts).
+    unassigned: BTreeSet<HostId>,
     multiple: bool,
 }
 
@@ -45,6 +47,7 @@ impl Assignments {
             owner: vec![None; hosts as usize],
             desktops: BTreeMap::new(),
             friendly: vec![None; hosts as usize],
+            unassigned: (0..hosts).collect(),
             multiple,
         }
     }
@@ -71,7 +74,12 @@ impl Assignments {
 
     /// Number of hosts with an owner.
     pub fn assigned_hosts(&self) -> u64 {
-        self.desktops.values().map(|v| v.len() as u64).sum()
+        (self.owner.len() - self.unassigned.len()) as u64
+    }
+
+    /// Hosts without an owner, in host order.
+    pub fn unassigned_hosts(&self) -> impl Iterator<Item = HostId> + '_ {
+        self.unassigned.iter().copied()
     }
 
     /// The friendly name of `host`, if it has one.
@@ -99,6 +107,7 @@ impl Assignments {
     pub fn assign(&mut self, host: HostId, user: UserId) -> Result<(), AssignError> {
         self.can_assign(host, user)?;
         self.owner[host as usize] = Some(user);
+        self.unassigned.remove(&host);
         self.desktops.entry(user).or_default().push(host);
         Ok(())
     }
@@ -106,6 +115,7 @@ impl Assignments {
     /// Takes `host` from its owner; returns the former owner.
     pub fn unassign(&mut self, host: HostId) -> Option<UserId> {
         let user = self.owner[host as usize].take()?;
+        self.unassigned.insert(host);
         if let Some(hosts) = self.desktops.get_mut(&user) {
             hosts.retain(|&h| h != host);
             if hosts.is_empty() {
@@ -171,5 +181,7 @@ mod tests {
         assert!(a.hosts_of(5).is_empty());
         assert_eq!(a.unassign(3), None);
         assert_eq!(a.iter().collect::<Vec<_>>(), vec![(2, 6)]);
+        assert_eq!(a.unassigned_hosts().collect::<Vec<_>>(), vec![0, 1, 3]);
+        assert_eq!(a.assigned_hosts(), 1);
     }
 }

@@ -190,7 +190,8 @@ impl Personal {
         if !self.mode.start_vm_on_connect {
             return None;
         }
-        ctx.pool.hosts().iter().position(|h| !h.owned && self.can_boot(h)).map(|i| i as HostId)
+        let pool = &*ctx.pool;
+        self.assignments.unassigned_hosts().find(|&h| self.can_boot(pool.host(h)))
     }
 
     fn can_boot(&self, h: &super::host::Host) -> bool {
