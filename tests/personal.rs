@@ -555,3 +555,31 @@ fn personal_scenarios_validate_and_run() {
         assert!(out.join("assignments.csv").exists(), "{name} exports its assignments");
     }
 }
+
+#[test]
+fn personal_outputs_are_byte_identical_on_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/personal-automatic.toml");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(threads);
+        poolsim(&[
+            "run".as_ref(),
+            scenario.as_os_str(),
+            "--quiet".as_ref(),
+            "--trace".as_ref(),
+            "--threads".as_ref(),
+            threads.as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        outputs.push(out);
+    }
+    for file in
+        ["summary.json", "replications.csv", "timeseries.csv", "trace.csv", "assignments.csv"]
+    {
+        let a = std::fs::read(outputs[0].join(file)).unwrap();
+        let b = std::fs::read(outputs[1].join(file)).unwrap();
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+}
