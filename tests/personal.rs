@@ -171,6 +171,15 @@ fn multiple_desktops_user_connects_to_any_of_their_own_desktops() {
     );
     let (_, trace) = run(&personal(&first, 2, 4.0, SHORT, 5, ""));
     assert_eq!(hosts_by_user(&trace)["user0001"], ["sh-2"], "first = the desktop assigned first");
+    for (prefer, expected) in [("Test", "sh-0"), ("sh-2", "sh-2")] {
+        let named = MULTI.replace(
+            "multiple_desktops = true",
+            &format!("multiple_desktops = true\ndesktop_choice = {{ prefer = \"{prefer}\" }}"),
+        );
+        let by_user = hosts_by_user(&run(&personal(&named, 2, 4.0, SHORT, 5, "")).1);
+        assert_eq!(by_user["user0001"], [expected], "a login names its desktop: {prefer}");
+        assert_eq!(by_user["user0002"], ["sh-1"], "no desktop of that name: their own");
+    }
 }
 
 #[test]

@@ -117,11 +117,12 @@ impl Personal {
     ) -> Option<Self> {
         let p = &scenario.pool;
         let mode = p.personal_mode()?;
+        let (initially_stopped, stop_when_idle) = (mode.initially_stopped, mode.stop_when_idle);
         let hosts = pool.hosts().len();
         let users = scenario.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
         let mut me = Self {
-            mode,
             assignments: Assignments::new(hosts as u32, mode.multiple_desktops),
+            mode,
             boot_time: Sampler::new(&p.boot_time_dist()),
             waiting: vec![None; hosts],
             booting: vec![false; hosts],
@@ -139,9 +140,9 @@ impl Personal {
             }
         }
         for h in 0..hosts as HostId {
-            if mode.initially_stopped {
+            if initially_stopped {
                 pool.set_status(h, HostStatus::Shutdown);
-            } else if let Some(d) = mode.stop_when_idle {
+            } else if let Some(d) = stop_when_idle {
                 queue.schedule(d.0, Event::Personal(PersonalEvent::StopIfIdle { host: h }));
             }
         }
@@ -156,7 +157,7 @@ impl Personal {
     /// Routes a login of `user` (who has no session): to their host, to a newly assigned one,
     /// to a booting one, or to a failure reason.
     pub fn route(&mut self, ctx: &mut Ctx, user: UserId) -> Result<Routed, FailureReason> {
-        let host = match self.choose_desktop(user) {
+        let host = match self.choose_desktop(ctx.pool, user) {
             Some(h) => h,
             None if !self.mode.auto_assign => return Err(FailureReason::NoResourcesAvailable),
             None => {
@@ -169,11 +170,22 @@ impl Personal {
     }
 
     /// The desktop a user connects to, if they own any.
-    fn choose_desktop(&mut self, user: UserId) -> Option<HostId> {
+    fn choose_desktop(&mut self, pool: &Pool, user: UserId) -> Option<HostId> {
         let hosts = self.assignments.hosts_of(user);
-        match (hosts.len(), self.mode.desktop_choice) {
+        match (hosts.len(), &self.mode.desktop_choice) {
             (0, _) => None,
             (1, _) | (_, DesktopChoice::First) => Some(hosts[0]),
+            (n, DesktopChoice::Prefer(name)) => {
+                let named = |&h: &HostId| {
+                    pool.host(h).name == *name
+                        || self.assignments.friendly_name(h) == Some(name.as_str())
+                };
+                hosts
+                    .iter()
+                    .copied()
+                    .find(named)
+                    .or_else(|| Some(hosts[self.rng_choice.random_range(0..n as u32) as usize]))
+            }
             (n, DesktopChoice::Random) => {
                 Some(hosts[self.rng_choice.random_range(0..n as u32) as usize])
             }

@@ -30,7 +30,7 @@ pub enum AssignmentType {
 }
 
 /// Which of their desktops a user with several connects to.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DesktopChoice {
     /// Any of them, uniformly at random (a seeded stream).
@@ -38,6 +38,9 @@ pub enum DesktopChoice {
     Random,
     /// Always the one assigned first.
     First,
+    /// `{ prefer = "Dev" }`: the desktop with this friendly name or host name, when the user
+    /// owns one; otherwise any of theirs at random.
+    Prefer(String),
 }
 
 /// One user-to-host assignment: a row of `[[pool.assignments]]`, of an assignments CSV file,
@@ -85,7 +88,7 @@ impl TryFrom<RawBootTime> for BootTime {
 pub const DEFAULT_BOOT_TIME: Duration = Duration(2 * crate::engine::time::MINUTE);
 
 /// The personal settings of a validated pool, resolved from whichever keys its kind uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonalMode {
     /// New users get an unassigned host on their first login (automatic assignment, or an RDS
     /// collection with `auto_assign_user`).
@@ -125,7 +128,7 @@ impl PoolSpec {
         Some(PersonalMode {
             auto_assign,
             multiple_desktops: self.multiple_desktops.unwrap_or(false),
-            desktop_choice: self.desktop_choice.unwrap_or_default(),
+            desktop_choice: self.desktop_choice.clone().unwrap_or_default(),
             start_vm_on_connect: self.start_vm_on_connect.unwrap_or(false),
             initially_stopped: self.initially_stopped.unwrap_or(false),
             stop_when_idle: self.stop_when_idle,
@@ -204,6 +207,14 @@ pub(super) fn check(s: &Scenario) -> Check {
                 return fail(
                     "pool.user_type",
                     "sizing does not apply: a personal host holds one user's session",
+                );
+            }
+            if let Some(DesktopChoice::Prefer(name)) = &p.desktop_choice
+                && name.trim().is_empty()
+            {
+                return fail(
+                    "pool.desktop_choice.prefer",
+                    "must name a desktop (host or friendly name)",
                 );
             }
             if p.boot_time.is_some() && p.start_vm_on_connect != Some(true) {
