@@ -288,27 +288,50 @@ fn unassigning_logs_the_owner_off_and_their_next_logins_find_no_resources() {
 
 #[test]
 fn reassigning_moves_the_host_and_logs_the_former_owner_off() {
-    let pool = r#"kind = "personal"
+    // Each day six logins at 08:00 for 8-hour sessions among two users (a failed user may
+    // try again); only user0001 owns a host (sh-0) until it goes to user0002 at 10:00 on day 0.
+    let text = r#"
+name = "reassign"
+duration = "3d"
+seed = 3
+[pool]
+kind = "personal"
 assignment = "direct"
 hosts = 2
-assignments = [{ user = "user0001", host = "sh-0" }]"#;
-    let action =
-        "[[actions]]\nkind = \"reassign\"\nat = \"2d\"\nhost = \"sh-0\"\nuser = \"user0002\"";
-    let (m, trace) = run(&personal(pool, 2, 6.0, r#"{ dist = "fixed", value = "3h" }"#, 4, action));
-    let before = |r: &&TraceRecord| r.time < 2 * 86_400_000;
-    let logins = |user: &str, early: bool| {
+assignments = [{ user = "user0001", host = "sh-0" }]
+[workload]
+users = 2
+arrivals = { kind = "storm", users = 6, start = "08:00", window = "1s", days = "daily" }
+session = { dist = "fixed", value = "8h" }
+[[actions]]
+kind = "reassign"
+at = "10:00"
+host = "sh-0"
+user = "user0002"
+"#;
+    let (m, trace) = run(text);
+    let at = 10 * 3_600_000;
+    let cut: Vec<_> = trace.iter().filter(|r| r.kind == "forced_logoff").collect();
+    assert_eq!(cut.len(), 1, "user0001 was on sh-0 at 10:00");
+    assert_eq!(cut[0].time, at);
+    assert_eq!((cut[0].user.as_deref(), cut[0].detail.as_str()), (Some("user0001"), "reassigned"));
+    assert_eq!(metric(&m, "forced_logoffs"), 1.0);
+    let records = |user: &'static str, after: bool| {
         trace
             .iter()
-            .filter(|r| r.kind == "login" && r.user.as_deref() == Some(user))
-            .filter(|r| before(r) == early)
-            .count()
+            .filter(move |r| r.user.as_deref() == Some(user) && (r.time > at) == after)
+            .filter(|r| r.kind == "login" || r.kind == "login_failed")
     };
-    assert!(logins("user0001", true) > 0 && logins("user0001", false) == 0);
-    assert!(logins("user0002", true) == 0 && logins("user0002", false) > 0);
-    let forced = trace.iter().filter(|r| r.kind == "forced_logoff").count();
-    assert_eq!(metric(&m, "forced_logoffs"), forced as f64);
-    assert!(forced <= 1, "at most user0001's one session");
-    assert_eq!(hosts_by_user(&trace)["user0002"], ["sh-0"]);
+    let host_of = |r: &TraceRecord| (r.kind, r.host.clone(), r.detail.clone());
+    let failed = ("login_failed", None, "no_resources_available".to_string());
+    let on_sh0 = ("login", Some("sh-0".to_string()), String::new());
+    assert!(records("user0001", true).count() > 0);
+    assert!(records("user0001", true).all(|r| host_of(r) == failed), "user0001 lost sh-0");
+    assert!(records("user0002", false).all(|r| host_of(r) == failed), "no host before 10:00");
+    assert!(records("user0002", true).count() > 0);
+    assert!(records("user0002", true).all(|r| host_of(r) == on_sh0), "user0002 owns sh-0");
+    let failures = trace.iter().filter(|r| r.kind == "login_failed").count();
+    assert_eq!(metric(&m, "login_failures_no_resources_available"), failures as f64);
     assert_eq!(metric(&m, "hosts_assigned"), 1.0);
 }
 
@@ -590,5 +613,36 @@ fn personal_outputs_are_byte_identical_on_one_or_two_threads() {
         let a = std::fs::read(outputs[0].join(file)).unwrap();
         let b = std::fs::read(outputs[1].join(file)).unwrap();
         assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn bad_personal_input_exits_2_with_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rows.csv"), "user0001,sh-0\nuser0002\n").unwrap();
+    let direct = "kind = \"personal\"\nassignment = \"direct\"\nhosts = 2";
+    let cases = [
+        (format!("{direct}\nmultiple_desktops = true").replace("direct\"", "automatic\""), RULE),
+        (format!("{direct}\nassignments = [{{ user = \"user0001\", host = \"sh-5\" }}]"), "sh-5"),
+        (format!("{direct}\nassignments_file = \"rows.csv\""), "rows.csv\" line 2"),
+        (format!("{direct}\nboot_time = \"2 minutes\"\nstart_vm_on_connect = true"), "boot_time"),
+    ];
+    for (pool, needle) in cases {
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, personal(&pool, 2, 1.0, SHORT, 1, "")).unwrap();
+        let out_dir = dir.path().join("out");
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .arg("run")
+            .arg(&file)
+            .arg("--quiet")
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains("bad.toml") && err.contains(needle), "expected {needle}: {err}");
+        assert!(!out_dir.exists(), "nothing written");
     }
 }
