@@ -646,3 +646,22 @@ fn bad_personal_input_exits_2_with_one_line_and_writes_nothing() {
         assert!(!out_dir.exists(), "nothing written");
     }
 }
+
+#[test]
+fn boot_waits_follow_the_boot_time_distribution() {
+    // Every host stops after 10 idle minutes, so most logins wait for a boot drawn uniformly
+    // from 1–3 minutes: the 95th percentile of the waits is 60 + 0.95 × 120 = 174 s.
+    let pool = r#"kind = "personal"
+hosts = 20
+start_vm_on_connect = true
+boot_time = { dist = "uniform", min = "1m", max = "3m" }
+initially_stopped = true
+stop_when_idle = "10m""#;
+    let (m, _) =
+        run(&personal(pool, 20, 20.0, r#"{ dist = "exponential", mean = "30m" }"#, 30, ""));
+    let waits = metric(&m, "logins_waited_for_boot");
+    assert!(waits > 5_000.0, "{waits}");
+    let p95 = metric(&m, "login_wait_p95_seconds");
+    assert!((p95 - 174.0).abs() < 2.0, "{p95}");
+    assert_eq!(metric(&m, "logins_failed"), 0.0, "every user has a host to boot");
+}
