@@ -5,6 +5,7 @@ use crate::engine::{self, EventQueue, RunStats};
 use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
+use crate::model::update::{UpdateRow, UpdateStatus};
 use crate::model::{Keep, PoolSim};
 use crate::scenario::{AssignmentSpec, Scenario};
 use rayon::prelude::*;
@@ -24,6 +25,10 @@ pub struct ReplicationOutput {
     pub stats: RunStats,
     /// Personal pools: the final assignments, when kept (replication 0).
     pub assignments: Option<Vec<AssignmentSpec>>,
+    /// Per-host session host update records (replication 0).
+    pub update_rows: Vec<UpdateRow>,
+    /// Each update's final status, in scenario order.
+    pub update_statuses: Vec<UpdateStatus>,
 }
 
 /// Runs replication `index` of `scenario`.
@@ -41,6 +46,8 @@ pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> Replicati
         trace: recorded.trace,
         stats,
         assignments,
+        update_rows: recorded.update_rows,
+        update_statuses: recorded.update_statuses,
     }
 }
 

@@ -88,6 +88,44 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             ),
             "reconnect.probability",
         ),
+        // Session host updates and adding hosts.
+        (
+            "update batch 0",
+            format!("{GOOD}[update]\nstart = \"1h\"\nbatch_size = 0\n"),
+            "update.batch_size",
+        ),
+        (
+            "update batch above the pool",
+            format!("{GOOD}[update]\nstart = \"1h\"\nbatch_size = 4\n"),
+            "update.batch_size",
+        ),
+        (
+            "log-off delay above 60 minutes",
+            format!("{GOOD}[update]\nstart = \"1h\"\nbatch_size = 1\nlogoff_delay = \"2h\"\n"),
+            "update.logoff_delay",
+        ),
+        (
+            "update more than two weeks ahead",
+            format!("{GOOD}[update]\nstart = \"15d\"\nbatch_size = 1\n"),
+            "two weeks",
+        ),
+        (
+            "unknown update key",
+            format!("{GOOD}[update]\nstart = \"1h\"\nbatch_size = 1\nbatchsize = 2\n"),
+            "batchsize",
+        ),
+        (
+            "deployment above 400 hosts",
+            format!("{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 401\n"),
+            "actions[0].count",
+        ),
+        (
+            "registration key beyond 27 days",
+            format!(
+                "{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 2\nkey_valid_for = \"30d\"\n"
+            ),
+            "actions[0].key_valid_for",
+        ),
     ]
 }
 

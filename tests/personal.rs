@@ -665,3 +665,21 @@ stop_when_idle = "10m""#;
     assert!((p95 - 174.0).abs() < 2.0, "{p95}");
     assert_eq!(metric(&m, "logins_failed"), 0.0, "every user has a host to boot");
 }
+
+#[test]
+fn hosts_added_to_an_automatic_pool_are_handed_out_once_available() {
+    // Two hosts for four users until two more are deployed on day 1 (they register after 10
+    // minutes and are Available 5 minutes later).
+    let actions = "[[actions]]\nkind = \"add_hosts\"\nat = \"1d\"\ncount = 2";
+    let (m, trace) = run(&personal("kind = \"personal\"\nhosts = 2", 4, 6.0, SHORT, 3, actions));
+    assert_eq!(metric(&m, "hosts_assigned"), 4.0);
+    let by_user = hosts_by_user(&trace);
+    let mut hosts: Vec<_> = by_user.values().map(|h| h[0].clone()).collect();
+    hosts.sort();
+    assert_eq!(hosts, ["sh-0", "sh-1", "sh-2", "sh-3"]);
+    assert!(by_user.values().all(|h| h.len() == 1));
+    let joined = 86_400_000 + 15 * 60_000;
+    let late = trace.iter().filter(|r| r.kind == "login_failed" && r.time >= joined);
+    assert_eq!(late.count(), 0, "no failure once the new hosts are up");
+    assert!(metric(&m, "login_failures_no_unassigned_host") > 0.0);
+}

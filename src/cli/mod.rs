@@ -79,6 +79,13 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Prints the scenario's warnings (allowed but probably not meant) on stderr.
+pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
+    for (field, msg) in crate::scenario::update::warnings(s) {
+        eprintln!("warning: {}: {field}: {msg}", path.display());
+    }
+}
+
 /// Parses `--set` arguments.
 pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
     set.iter()

@@ -1,6 +1,7 @@
 //! `poolsim run`: run a scenario's replications and write its outputs.
 
 use super::{Failure, parse_overrides, thread_pool};
+use crate::model::update::UpdateStatus;
 use crate::output;
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Override, Scenario};
@@ -51,6 +52,7 @@ pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
 /// Runs the command.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenario = load(&args)?;
+    super::print_warnings(&args.scenario, &scenario);
     let pool = thread_pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let progress = crate::progress::Progress::new(
@@ -83,6 +85,11 @@ fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(),
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
         files.push(("trace.csv", output::trace_csv(trace)));
     }
+    if !scenario.all_updates().is_empty()
+        && let Some(first) = run.replications.first()
+    {
+        files.push(("update.csv", output::update_csv(&first.update_rows)));
+    }
     for (name, bytes) in files {
         let path = dir.join(name);
         output::write_atomic(&path, &bytes).map_err(|e| io(&path.display().to_string(), e))?;
@@ -99,5 +106,25 @@ fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
             None => println!("  {name:<32} {mean:>14.6}"),
         }
     }
+    for i in 0..scenario.all_updates().len() {
+        let statuses = run.replications.iter().filter_map(|r| r.update_statuses.get(i).copied());
+        println!("  {:<32} {}", scenario.update_field(i), update_tally(statuses));
+    }
     println!("outputs in {}", dir.display());
+}
+
+/// How an update ended across replications, e.g. "succeeded 9, failed 1 (of 10)".
+fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
+    let mut counts: Vec<(UpdateStatus, usize)> = Vec::new();
+    let mut total = 0;
+    for s in statuses {
+        total += 1;
+        match counts.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
+    format!("{} (of {total} replications)", parts.join(", "))
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 /// Loads and checks the scenario; prints a one-line verdict.
 pub fn validate(path: &Path) -> Result<(), Failure> {
     let s = scenario::load(path, &[])?;
+    super::print_warnings(path, &s);
     println!(
         "{}: ok ({} hosts, {} replications of {})",
         path.display(),

@@ -46,6 +46,39 @@ pub const METRICS: &[MetricDef] = &[
     ),
     m("peak_sessions", Better::Neither, "most sessions (active + disconnected) at once"),
     m("min_free_slots", Better::Higher, "fewest free session slots on accepting hosts at any time"),
+    // --- Session host updates and lifecycle (model/update.rs, model/lifecycle.rs) ---
+    m(
+        "update_completion_minutes",
+        Better::Lower,
+        "update start to last host done (longest over updates; absent when none finished)",
+    ),
+    m("update_hosts_completed", Better::Higher, "hosts on the new version after their update"),
+    m("update_hosts_failed", Better::Lower, "hosts whose last update attempt failed"),
+    m(
+        "update_status",
+        Better::Neither,
+        "last update: 0 succeeded, 1 failed, 2 canceled, 3 paused, 4 running, 5 scheduled",
+    ),
+    m(
+        "min_available_hosts_during_update",
+        Better::Higher,
+        "fewest hosts Available and not drained while an update ran",
+    ),
+    m("forced_logoffs_update", Better::Lower, "sessions logged off by an update"),
+    m(
+        "user_minutes_disrupted",
+        Better::Lower,
+        "planned active minutes users spent without a session after an update signed them out",
+    ),
+    m("admin_drain_refused", Better::Neither, "admin drain actions refused during an update"),
+    m("update_actions_ignored", Better::Neither, "pause/resume/cancel/retry that did not apply"),
+    m("updates_refused", Better::Lower, "updates refused: another was running or paused"),
+    m("hosts_added", Better::Neither, "deployed hosts that registered and joined the pool"),
+    m(
+        "hosts_registration_expired",
+        Better::Lower,
+        "deployed hosts that registered after the registration key expired",
+    ),
     // Personal pools and RDS personal session collections (model/personal.rs). The failure
     // columns are 0 for pooled pools; the rest are absent there.
     m(

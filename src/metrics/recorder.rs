@@ -256,6 +256,8 @@ impl Recorder {
             metrics: m,
             timeseries: self.series.map(TimeSeries::into_rows),
             trace: self.trace,
+            update_rows: Vec::new(),
+            update_statuses: Vec::new(),
         }
     }
 }
@@ -268,4 +270,8 @@ pub struct Recorded {
     pub timeseries: Option<Vec<Row>>,
     /// The trace, if kept.
     pub trace: Option<Vec<TraceRecord>>,
+    /// Per-host session host update records (replication 0), for `update.csv`.
+    pub update_rows: Vec<crate::model::update::UpdateRow>,
+    /// Each update's final status, in scenario order.
+    pub update_statuses: Vec<crate::model::update::UpdateStatus>,
 }

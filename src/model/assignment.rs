@@ -52,6 +52,15 @@ impl Assignments {
         }
     }
 
+    /// Makes room for hosts added to the pool (up to `hosts` in all): they join unassigned.
+    pub fn grow(&mut self, hosts: u32) {
+        for h in self.owner.len() as HostId..hosts {
+            self.owner.push(None);
+            self.friendly.push(None);
+            self.unassigned.insert(h);
+        }
+    }
+
     /// True once multiple desktops per user are enabled.
     pub fn multiple_desktops(&self) -> bool {
         self.multiple

@@ -11,10 +11,12 @@ pub type HostId = u32;
 pub enum HostStatus {
     /// Healthy and routable.
     Available,
-    /// Not routable (agent upgrading, failed health checks, being replaced…).
+    /// Not routable (agent upgrading, failed health checks, a failed rollback…).
     Unavailable,
     /// The VM is stopped (deallocated). Start VM on Connect can boot a personal one.
     Shutdown,
+    /// Being replaced by a session host update: not routable, counted apart.
+    Updating,
 }
 
 impl HostStatus {
@@ -30,6 +32,7 @@ impl HostStatus {
             HostStatus::Available => "available",
             HostStatus::Unavailable => "unavailable",
             HostStatus::Shutdown => "shutdown",
+            HostStatus::Updating => "updating",
         }
     }
 }

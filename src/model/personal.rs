@@ -149,6 +149,18 @@ impl Personal {
         Some(me)
     }
 
+    /// Hosts added to the pool since (`add_hosts`) join unassigned, so automatic assignment
+    /// can hand them out once they are Available.
+    fn sync_hosts(&mut self, pool: &Pool) {
+        let n = pool.hosts().len();
+        if n > self.waiting.len() {
+            self.waiting.resize(n, None);
+            self.booting.resize(n, false);
+            self.idle_since.resize(n, 0);
+            self.assignments.grow(n as u32);
+        }
+    }
+
     /// The assignment table.
     pub fn assignments(&self) -> &Assignments {
         &self.assignments
@@ -157,6 +169,7 @@ impl Personal {
     /// Routes a login of `user` (who has no session): to their host, to a newly assigned one,
     /// to a booting one, or to a failure reason.
     pub fn route(&mut self, ctx: &mut Ctx, user: UserId) -> Result<Routed, FailureReason> {
+        self.sync_hosts(ctx.pool);
         let host = match self.choose_desktop(ctx.pool, user) {
             Some(h) => h,
             None if !self.mode.auto_assign => return Err(FailureReason::NoResourcesAvailable),
@@ -307,6 +320,7 @@ impl Personal {
 
     /// A session on `host` ended (log-off).
     pub fn session_closed(&mut self, ctx: &mut Ctx, host: HostId) {
+        self.sync_hosts(ctx.pool);
         self.became_idle(ctx, host);
     }
 

@@ -18,10 +18,14 @@ pub struct Gauges {
     pub hosts_available: u64,
     /// Hosts Available but in drain mode.
     pub hosts_draining: u64,
-    /// Hosts not Available.
+    /// Hosts not Available (and not being updated).
     pub hosts_unavailable: u64,
-    /// Hosts on the pool's target configuration version.
+    /// Hosts being replaced by a session host update.
+    pub hosts_updating: u64,
+    /// Hosts on the pool's target configuration version (`hosts_new` in outputs).
     pub hosts_current_version: u64,
+    /// Hosts on an older configuration version.
+    pub hosts_old: u64,
     /// Connected sessions.
     pub sessions_active: u64,
     /// Disconnected sessions (still holding a slot).
@@ -43,7 +47,9 @@ struct Contribution {
     available: u64,
     draining: u64,
     unavailable: u64,
+    updating: u64,
     current_version: u64,
+    old_version: u64,
     slots_free: u64,
 }
 
@@ -122,8 +128,14 @@ impl Pool {
     pub fn open_session(&mut self, host: HostId, user: UserId, now: SimTime) -> SessionId {
         debug_assert!(self.hosts[host as usize].session_count() < self.limit);
         let pos = self.hosts[host as usize].sessions.len() as u32;
-        let session =
-            Session { user, host, state: SessionState::Active, started: now, pos_in_host: pos };
+        let session = Session {
+            user,
+            host,
+            state: SessionState::Active,
+            started: now,
+            planned_end: SimTime::MAX,
+            pos_in_host: pos,
+        };
         let id = self.sessions.insert(session);
         self.gauges.sessions_active += 1;
         self.update_host(host, |h| h.sessions.push(id));
@@ -148,6 +160,13 @@ impl Pool {
             m.pos_in_host = pos as u32;
         }
         Some(session)
+    }
+
+    /// Records when a session's current connection is planned to end.
+    pub fn set_planned_end(&mut self, id: SessionId, end: SimTime) {
+        if let Some(s) = self.sessions.get_mut(id) {
+            s.planned_end = end;
+        }
     }
 
     /// Marks a session connected or disconnected.
@@ -209,8 +228,12 @@ impl Pool {
         Contribution {
             available: u64::from(open),
             draining: u64::from(h.status.accepts_sessions() && h.drain),
-            unavailable: u64::from(!h.status.accepts_sessions()),
+            unavailable: u64::from(
+                !h.status.accepts_sessions() && h.status != HostStatus::Updating,
+            ),
+            updating: u64::from(h.status == HostStatus::Updating),
             current_version: u64::from(h.version == self.target_version),
+            old_version: u64::from(h.version != self.target_version),
             slots_free: if open {
                 u64::from(self.limit.saturating_sub(h.session_count()))
             } else {
@@ -226,8 +249,10 @@ impl Pool {
         g.hosts_available = g.hosts_available + after.available - before.available;
         g.hosts_draining = g.hosts_draining + after.draining - before.draining;
         g.hosts_unavailable = g.hosts_unavailable + after.unavailable - before.unavailable;
+        g.hosts_updating = g.hosts_updating + after.updating - before.updating;
         g.hosts_current_version =
             g.hosts_current_version + after.current_version - before.current_version;
+        g.hosts_old = g.hosts_old + after.old_version - before.old_version;
         g.slots_free = g.slots_free + after.slots_free - before.slots_free;
         let h = &self.hosts[id as usize];
         let entry = (after.slots_free > 0 && !h.owned).then(|| {

@@ -34,6 +34,8 @@ pub struct Session {
     pub state: SessionState,
     /// When it started (the first login).
     pub started: SimTime,
+    /// When the current connection's planned active time ends (`SimTime::MAX` until known).
+    pub planned_end: SimTime,
     /// Its index in the host's session list, for O(1) removal.
     pub(crate) pos_in_host: u32,
 }
@@ -106,7 +108,14 @@ mod tests {
     use super::*;
 
     fn session(user: UserId) -> Session {
-        Session { user, host: 0, state: SessionState::Active, started: 0, pos_in_host: 0 }
+        Session {
+            user,
+            host: 0,
+            state: SessionState::Active,
+            started: 0,
+            planned_end: SimTime::MAX,
+            pos_in_host: 0,
+        }
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! it, the recorder notes the new extremes.
 
 use super::host::HostId;
+use super::lifecycle::{Lifecycle, LifecycleEvent};
 use super::personal::{Ctx, Personal, PersonalEvent, Routed};
 use super::pool::Pool;
 use super::population::Population;
 use super::session::{SessionId, SessionState, UserId};
+use super::update::{UpdateEvent, UpdateRow, UpdateStatus, Updates};
 use super::workload::{ArrivalProcess, Sampler};
 use crate::engine::rng::{SimRng, stream};
 use crate::engine::{EventQueue, Model, SimTime};
@@ -28,6 +30,7 @@ mod source {
     pub const DESKTOP_CHOICE: u64 = 6;
     /// Personal pools: Start VM on Connect boot times.
     pub const BOOT_TIME: u64 = 7;
+    // 40–44: session host updates and lifecycle (`model::update`, `model::lifecycle`).
     /// Arrival process `i` uses stream `ARRIVALS + i`.
     pub const ARRIVALS: u64 = 1_000;
 }
@@ -45,6 +48,10 @@ pub enum Event {
     Action { index: u32 },
     /// Personal pools: boots and idle stops (`model/personal.rs`).
     Personal(PersonalEvent),
+    /// A step of a session host update (`model::update`).
+    Update(UpdateEvent),
+    /// A step of a deployed host's lifecycle (`model::lifecycle`).
+    Lifecycle(LifecycleEvent),
 }
 
 /// What to keep besides the metrics.
@@ -58,20 +65,23 @@ pub struct Keep {
 
 /// The state of one replication.
 pub struct PoolSim<'a> {
-    scenario: &'a Scenario,
-    pool: Pool,
-    users: Population,
+    pub(super) scenario: &'a Scenario,
+    pub(super) pool: Pool,
+    pub(super) users: Population,
     arrivals: Vec<(ArrivalProcess, SimRng)>,
     session_length: Sampler,
     reconnect: Option<(f64, Sampler)>,
     /// The host each action names, resolved once.
     action_hosts: Vec<Option<HostId>>,
     rng_session: SimRng,
-    rng_balancer: SimRng,
+    pub(super) rng_balancer: SimRng,
     rng_users: SimRng,
     rng_reconnect_choice: SimRng,
     rng_reconnect_delay: SimRng,
-    recorder: Recorder,
+    pub(super) recorder: Recorder,
+    pub(super) updates: Updates,
+    pub(super) lifecycle: Lifecycle,
+    keep_update_rows: bool,
     /// Personal pools: assignments, boots, idle stops (`None` for pooled pools).
     personal: Option<Personal>,
 }
@@ -121,6 +131,9 @@ impl<'a> PoolSim<'a> {
             pool,
             recorder,
             personal,
+            updates: Updates::new(scenario, replication),
+            lifecycle: Lifecycle::new(scenario, replication),
+            keep_update_rows: keep.timeseries,
         };
         sim.schedule_initial(queue);
         sim
@@ -130,6 +143,7 @@ impl<'a> PoolSim<'a> {
         for (i, a) in self.scenario.actions.iter().enumerate() {
             queue.schedule(a.at().0, Event::Action { index: i as u32 });
         }
+        Updates::schedule(self.scenario, queue);
         for source in 0..self.arrivals.len() {
             self.schedule_next_arrival(source as u32, 0, queue);
         }
@@ -152,7 +166,24 @@ impl<'a> PoolSim<'a> {
         if let Some(p) = &self.personal {
             self.recorder.set_hosts_assigned(p.assignments().assigned_hosts());
         }
-        self.recorder.finish(end, self.pool.gauges())
+        let rows = if self.keep_update_rows { self.update_rows() } else { Vec::new() };
+        let statuses = self.updates.statuses();
+        let mut recorded = self.recorder.finish(end, self.pool.gauges());
+        self.updates.fill_metrics(&mut recorded.metrics, end);
+        self.lifecycle.fill_metrics(&mut recorded.metrics);
+        recorded.update_rows = rows;
+        recorded.update_statuses = statuses;
+        recorded
+    }
+
+    /// Each update's status so far, in scenario order.
+    pub fn update_statuses(&self) -> Vec<UpdateStatus> {
+        self.updates.statuses()
+    }
+
+    /// The per-host update records so far.
+    pub fn update_records(&self) -> Vec<UpdateRow> {
+        self.update_rows()
     }
 
     /// Personal pools: the assignments now, in host order (`None` for pooled pools).
@@ -236,7 +267,9 @@ impl<'a> PoolSim<'a> {
         queue: &mut EventQueue<Event>,
     ) {
         let length = self.session_length.sample(now, &mut self.rng_session);
-        queue.schedule(now.saturating_add(length), Event::SessionEnd { session });
+        let end = now.saturating_add(length);
+        self.pool.set_planned_end(session, end);
+        queue.schedule(end, Event::SessionEnd { session });
     }
 
     fn on_session_end(&mut self, now: SimTime, id: SessionId, queue: &mut EventQueue<Event>) {
@@ -292,12 +325,28 @@ impl<'a> PoolSim<'a> {
         let scenario = self.scenario;
         let action = &scenario.actions[index as usize];
         let host = self.action_hosts[index as usize];
+        let mut detail = "";
         match (action, host) {
+            (ActionSpec::DrainOn { .. } | ActionSpec::DrainOff { .. }, Some(_))
+                if self.updates.controls_drain() =>
+            {
+                // While an update runs, drain mode belongs to the update, not the admin.
+                self.updates.refuse_admin_drain();
+                detail = "refused: an update controls drain mode";
+            }
             (ActionSpec::DrainOn { .. }, Some(h)) => self.pool.set_drain(h, true),
             (ActionSpec::DrainOff { .. }, Some(h)) => self.pool.set_drain(h, false),
+            (ActionSpec::AddHosts(_), _) => self.on_add_hosts(now, index, queue),
+            (
+                ActionSpec::UpdatePause { .. }
+                | ActionSpec::UpdateResume { .. }
+                | ActionSpec::UpdateCancel { .. }
+                | ActionSpec::UpdateRetry { .. },
+                _,
+            ) => self.on_update_control(now, action, queue),
             _ => {}
         }
-        self.trace(now, action.kind(), host, None, "");
+        self.trace(now, action.kind(), host, None, detail);
         if action.is_assignment() {
             self.with_personal(now, queue, |p, ctx| p.on_action(ctx, action, host));
         }
@@ -312,7 +361,7 @@ impl<'a> PoolSim<'a> {
         }
     }
 
-    fn trace(
+    pub(super) fn trace(
         &mut self,
         now: SimTime,
         kind: &'static str,
@@ -345,7 +394,10 @@ impl Model for PoolSim<'_> {
             Event::Reconnect { session, user } => self.on_reconnect(now, session, user, queue),
             Event::Action { index } => self.on_action(now, index, queue),
             Event::Personal(e) => self.on_personal(now, e, queue),
+            Event::Update(e) => self.on_update(now, e, queue),
+            Event::Lifecycle(e) => self.on_lifecycle(now, e, queue),
         }
         self.recorder.observe(self.pool.gauges());
+        self.updates.observe(self.pool.gauges());
     }
 }

@@ -4,6 +4,8 @@
 pub mod assignments;
 pub mod atomic;
 pub mod tables;
+pub mod update;
 
 pub use atomic::write_atomic;
 pub use tables::{replications_csv, summary_json, timeseries_csv, trace_csv};
+pub use update::update_csv;

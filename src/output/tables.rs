@@ -43,6 +43,9 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "logins_attempted",
     "logins_failed",
     "forced_logoffs",
+    "hosts_updating",
+    "hosts_old",
+    "hosts_new",
 ];
 
 /// `timeseries.csv`: one row per time bin of replication 0.
@@ -62,6 +65,9 @@ pub fn timeseries_csv(rows: &[Row]) -> Vec<u8> {
             r.logins_attempted,
             r.logins_failed,
             r.forced_logoffs,
+            g.hosts_updating,
+            g.hosts_old,
+            g.hosts_current_version,
         ];
         w.write_record(fields.iter().map(u64::to_string)).expect("in-memory CSV");
     }

@@ -1,5 +1,6 @@
 //! Scheduled admin actions (`[[actions]]`): things an administrator does at a given time.
 
+use super::add_hosts::AddHostsSpec;
 use super::instant::At;
 use serde::Deserialize;
 
@@ -56,6 +57,28 @@ pub enum ActionSpec {
         /// Must be true once the pool has multiple desktops.
         enabled: bool,
     },
+    /// Deploy new session hosts (see [`AddHostsSpec`]).
+    AddHosts(AddHostsSpec),
+    /// Pause the session host update: the current batch completes, nothing new starts.
+    UpdatePause {
+        /// When.
+        at: At,
+    },
+    /// Resume a paused update where it stopped.
+    UpdateResume {
+        /// When.
+        at: At,
+    },
+    /// Cancel the update: current work completes, the rest stays on the old version.
+    UpdateCancel {
+        /// When.
+        at: At,
+    },
+    /// Retry a failed update: the failed hosts and those never attempted, same batch size.
+    UpdateRetry {
+        /// When.
+        at: At,
+    },
 }
 
 impl ActionSpec {
@@ -68,6 +91,11 @@ impl ActionSpec {
             | ActionSpec::Unassign { at, .. }
             | ActionSpec::Reassign { at, .. }
             | ActionSpec::MultipleDesktops { at, .. } => *at,
+            ActionSpec::AddHosts(spec) => spec.at,
+            ActionSpec::UpdatePause { at }
+            | ActionSpec::UpdateResume { at }
+            | ActionSpec::UpdateCancel { at }
+            | ActionSpec::UpdateRetry { at } => *at,
         }
     }
 
@@ -79,7 +107,7 @@ impl ActionSpec {
             | ActionSpec::Assign { host, .. }
             | ActionSpec::Unassign { host, .. }
             | ActionSpec::Reassign { host, .. } => Some(host),
-            ActionSpec::MultipleDesktops { .. } => None,
+            _ => None,
         }
     }
 
@@ -92,6 +120,11 @@ impl ActionSpec {
             ActionSpec::Unassign { .. } => "unassign",
             ActionSpec::Reassign { .. } => "reassign",
             ActionSpec::MultipleDesktops { .. } => "multiple_desktops",
+            ActionSpec::AddHosts(_) => "add_hosts",
+            ActionSpec::UpdatePause { .. } => "update_pause",
+            ActionSpec::UpdateResume { .. } => "update_resume",
+            ActionSpec::UpdateCancel { .. } => "update_cancel",
+            ActionSpec::UpdateRetry { .. } => "update_retry",
         }
     }
 

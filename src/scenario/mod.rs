@@ -5,11 +5,13 @@
 //! the field and what is allowed.
 
 pub mod actions;
+pub mod add_hosts;
 pub mod duration;
 pub mod error;
 pub mod instant;
 pub mod personal;
 pub mod sizing;
+pub mod update;
 mod validate;
 pub mod workload;
 
@@ -18,6 +20,7 @@ pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
 pub use personal::{AssignmentSpec, AssignmentType, BootTime, DesktopChoice, PersonalMode};
+pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
 };
@@ -59,6 +62,11 @@ pub struct Scenario {
     /// Scheduled admin actions.
     #[serde(default)]
     pub actions: Vec<ActionSpec>,
+    /// A session host update (see [`UpdateSpec`]).
+    pub update: Option<UpdateSpec>,
+    /// Several session host updates, one after another (instead of `[update]`).
+    #[serde(default)]
+    pub updates: Vec<UpdateSpec>,
 }
 
 fn default_replications() -> u32 {

@@ -27,6 +27,8 @@ fn run_checks(s: &Scenario) -> Check {
     pool(s)?;
     workload(s)?;
     actions(s)?;
+    super::add_hosts::check(s, session_dist)?;
+    super::update::check(s, session_dist)?;
     super::personal::check(s)
 }
 
@@ -133,11 +135,12 @@ fn workload(s: &Scenario) -> Check {
         arrival(a, &field)?;
     }
     session_dist(&w.session, "workload.session")?;
-    if let Some(r) = &w.reconnect {
+    for (name, r) in [("reconnect", &w.reconnect), ("relogin", &w.relogin)] {
+        let Some(r) = r else { continue };
         if !(0.0..=1.0).contains(&r.probability) {
-            return fail("workload.reconnect.probability", "must be between 0 and 1");
+            return fail(format!("workload.{name}.probability"), "must be between 0 and 1");
         }
-        session_dist(&r.after, "workload.reconnect.after")?;
+        session_dist(&r.after, &format!("workload.{name}.after"))?;
     }
     Ok(())
 }

@@ -17,6 +17,9 @@ pub struct WorkloadSpec {
     pub session: SessionDist,
     /// Optional disconnect-then-reconnect behaviour.
     pub reconnect: Option<ReconnectSpec>,
+    /// Optional: a user signed out by the service (an update's forced log-off) signs in
+    /// again with `probability`, `after` a delay, to finish the planned session.
+    pub relogin: Option<ReconnectSpec>,
 }
 
 /// One arrival process or several.
