@@ -3,12 +3,14 @@
 //! A personal host has at most one owner. Without multiple desktops a user owns at most one
 //! host (the docs' "one-to-one mapping"); with them (load balancer type MultiplePersistent) a
 //! user may own any number, kept in the order they were assigned — so "the first desktop" is
-//! well defined. Lookups go both ways: by host (a vector) and by user (an ordered map, sized by
-//! the number of owners rather than the population, so ten million users cost nothing).
+//! well defined. Lookups go both ways: by host (a vector) and by user (a hash map, sized by the
+//! number of owners rather than the population, so ten million users cost nothing). The map is
+//! never iterated — every listing goes through the host vector, in host order — so its order
+//! cannot reach a result.
 
 use super::host::HostId;
 use super::session::UserId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// Why an assignment was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +35,7 @@ impl AssignError {
 #[derive(Debug, Clone, Default)]
 pub struct Assignments {
     owner: Vec<Option<UserId>>,
-    desktops: BTreeMap<UserId, Vec<HostId>>,
+    desktops: HashMap<UserId, Vec<HostId>>,
     friendly: Vec<Option<String>>,
     /// Hosts without an owner, in host order (so a search for one never scans owned hosts).
     unassigned: BTreeSet<HostId>,
@@ -45,7 +47,7 @@ impl Assignments {
     pub fn new(hosts: u32, multiple: bool) -> Self {
         Self {
             owner: vec![None; hosts as usize],
-            desktops: BTreeMap::new(),
+            desktops: HashMap::new(),
             friendly: vec![None; hosts as usize],
             unassigned: (0..hosts).collect(),
             multiple,
