@@ -4,6 +4,7 @@
 //! (`cli`, `output`, `progress`) reads scenarios, writes files and talks to the terminal.
 //! See ARCHITECTURE.md for the code map.
 
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod metrics;

@@ -1,7 +1,9 @@
 //! The command line: parses arguments, loads scenarios, runs them and writes outputs. This is
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
+mod check;
 mod run;
+pub mod stats;
 mod validate;
 
 use crate::scenario::{Override, ScenarioError};
@@ -26,6 +28,8 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Run a scenario and compare its metrics with a baseline (exit 1 on a regression).
+    Check(check::CheckArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -76,6 +80,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { scenario } => validate::validate(&scenario),
+        Command::Check(args) => check::check(args),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `poolsim run`: run a scenario's replications and write its outputs.
 
+use super::stats::{RunStats, process_cpu_seconds};
 use super::{Failure, parse_overrides, thread_pool};
 use crate::model::update::UpdateStatus;
 use crate::output;
@@ -32,6 +33,10 @@ pub struct RunArgs {
     /// Set any scenario key by dotted path, e.g. --set pool.hosts=20 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Print and record (in summary.json) events processed, events per second, peak queue
+    /// length and peak memory. Makes summary.json differ from run to run.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Loads a scenario with overrides and the command-line seed and replications.
@@ -60,20 +65,33 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         "replications",
         args.quiet,
     );
+    let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
     let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
+    let stats = args.stats.then(|| {
+        let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+        RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
+    });
     progress.finish();
-    write_outputs(&out_dir, &scenario, &result)?;
+    write_outputs(&out_dir, &scenario, &result, stats.as_ref())?;
     if !args.quiet {
         print_summary(&scenario, &result, &out_dir);
+    }
+    if let Some(s) = &stats {
+        s.lines().iter().for_each(|l| println!("{l}"));
     }
     Ok(())
 }
 
-fn write_outputs(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<(), Failure> {
+fn write_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    run: &RunOutput,
+    stats: Option<&RunStats>,
+) -> Result<(), Failure> {
     let io = |what: &str, e: std::io::Error| Failure::Run(format!("cannot write {what}: {e}"));
     std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.json", output::summary_json(scenario, run)),
+        ("summary.json", output::tables::summary_json_with_stats(scenario, run, stats)),
         ("replications.csv", output::replications_csv(run)),
     ];
     if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {

@@ -100,10 +100,23 @@ struct SummaryFile<'a> {
     replications: u32,
     duration: String,
     metrics: &'a crate::metrics::Summaries,
+    /// Run statistics (`poolsim run --stats`); absent otherwise, as they vary run to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<serde_json::Value>,
 }
 
 /// `summary.json`: the scenario's identity and every metric across replications.
 pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> Vec<u8> {
+    summary_json_with_stats(scenario, run, None::<&()>)
+}
+
+/// `summary.json` with a `"stats"` object (`poolsim run --stats`) when `stats` is given.
+pub fn summary_json_with_stats<T: Serialize>(
+    scenario: &Scenario,
+    run: &RunOutput,
+    stats: Option<&T>,
+) -> Vec<u8> {
+    let stats = stats.map(|s| serde_json::to_value(s).expect("run statistics serialise"));
     let file = SummaryFile {
         scenario: &scenario.name,
         description: &scenario.description,
@@ -111,6 +124,7 @@ pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> Vec<u8> {
         replications: scenario.replications,
         duration: scenario.duration.to_string(),
         metrics: &run.summaries,
+        stats,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).expect("summary serialises");
     bytes.push(b'\n');

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Measures poolsim's performance targets and writes results/perf.json (results/perf.md
+# explains the figures). Takes about a minute. The queue's overhead comes from the criterion
+# bench, run separately: cargo bench --bench queue
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=./target/release/poolsim
+scenario=scenarios/bench-large.toml
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The "stats" object of a run's summary.json.
+stats() { sed -n '/"stats": {/,/^  }/p' "$1/summary.json" | sed '1s/.*"stats": //'; }
+
+# run NAME ARGS…: one run with --stats; prints `"NAME": {stats}`.
+run() {
+    local name=$1
+    shift
+    "$bin" run "$scenario" --quiet --stats --out "$work/$name" "$@" >/dev/null
+    printf '    "%s": %s' "$name" "$(stats "$work/$name")"
+}
+
+# Profile rates scaled by a factor, as a TOML array.
+scaled() {
+    echo "$1" | awk -v f="$2" '{ printf "["; for (i = 1; i <= NF; i++) printf "%s%g", (i > 1 ? "," : ""), $i * f; printf "]" }'
+}
+weekday="40 20 20 20 40 150 600 2500 4500 3500 2000 1500 1800 2200 1500 1000 700 400 250 150 100 80 60 50"
+weekend="20 10 10 10 10 20 40 80 150 200 200 200 200 200 200 180 150 120 100 80 60 50 40 30"
+size() {
+    local f=$1
+    run "size_x$f" --threads 1 --replications 1 --set time_bin=1d \
+        --set "pool.hosts=$(awk -v f="$f" 'BEGIN { print 1000 * f }')" \
+        --set "workload.users=$(awk -v f="$f" 'BEGIN { print 12000 * f }')" \
+        --set "workload.arrivals.per_hour=$(scaled "$weekday" "$f")" \
+        --set "workload.arrivals.weekend=$(scaled "$weekend" "$f")"
+}
+
+{
+    echo "{"
+    echo "  \"machine\": {"
+    echo "    \"nproc\": $(nproc),"
+    echo "    \"cpu\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')\","
+    echo "    \"memory_kib\": $(awk '/MemTotal/ { print $2 }' /proc/meminfo),"
+    echo "    \"load_average_before\": \"$(cut -d' ' -f1-3 /proc/loadavg)\""
+    echo "  },"
+    echo "  \"runs\": {"
+    for i in 1 2 3; do run "one_core_$i" --threads 1 --replications 1; echo ","; done
+    run threads_1 --threads 1 --replications 4; echo ","
+    run threads_2 --threads 2 --replications 4; echo ","
+    run days_30 --threads 1 --replications 1 --set duration=30d; echo ","
+    run days_365 --threads 1 --replications 1 --set duration=365d; echo ","
+    run days_30_daily_bins --threads 1 --replications 1 --set duration=30d --set time_bin=1d; echo ","
+    run days_365_daily_bins --threads 1 --replications 1 --set duration=365d --set time_bin=1d; echo ","
+    size 0.25; echo ","
+    size 1; echo ","
+    size 4; echo
+    echo "  }"
+    echo "}"
+} >"$work/perf.json"
+mv "$work/perf.json" results/perf.json
+echo "wrote results/perf.json"
