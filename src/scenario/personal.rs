@@ -187,48 +187,50 @@ pub(super) fn check(s: &Scenario) -> Check {
         PoolKind::Pooled => pooled_has_no_personal_keys(s),
         PoolKind::Personal | PoolKind::RdsPersonalCollection => {
             kind_keys(p)?;
-            if s.workload.users.is_none() {
-                return fail(
-                    "workload.users",
-                    "personal pools need a named population: set workload.users (assignments name users user0001…)",
-                );
-            }
-            if let Some(m) = p.max_sessions
-                && m != 1
-            {
-                return fail(
-                    "pool.max_sessions",
-                    format!(
-                        "a personal host holds one user's session; remove it or set 1 (got {m})"
-                    ),
-                );
-            }
-            if p.vcpus.is_some() || p.user_type.is_some() {
-                return fail(
-                    "pool.user_type",
-                    "sizing does not apply: a personal host holds one user's session",
-                );
-            }
-            if let Some(DesktopChoice::Prefer(name)) = &p.desktop_choice
-                && name.trim().is_empty()
-            {
-                return fail(
-                    "pool.desktop_choice.prefer",
-                    "must name a desktop (host or friendly name)",
-                );
-            }
-            if p.boot_time.is_some() && p.start_vm_on_connect != Some(true) {
-                return fail("pool.boot_time", "only applies with start_vm_on_connect = true");
-            }
-            if let Some(b) = &p.boot_time {
-                super::validate::session_dist(&b.0, "pool.boot_time")?;
-            }
-            if p.stop_when_idle.is_some_and(|d| d.0 == 0) {
-                return fail("pool.stop_when_idle", "must be longer than zero, e.g. \"30m\"");
-            }
+            personal_keys(s)?;
             assignments_and_actions(s)
         }
     }
+}
+
+/// The population, the one-session limit, the desktop choice and the Start VM on Connect keys.
+fn personal_keys(s: &Scenario) -> Check {
+    let p = &s.pool;
+    if s.workload.users.is_none() {
+        return fail(
+            "workload.users",
+            "personal pools need a named population: set workload.users (assignments name users user0001…)",
+        );
+    }
+    if let Some(m) = p.max_sessions
+        && m != 1
+    {
+        return fail(
+            "pool.max_sessions",
+            format!("a personal host holds one user's session; remove it or set 1 (got {m})"),
+        );
+    }
+    if p.vcpus.is_some() || p.user_type.is_some() {
+        return fail(
+            "pool.user_type",
+            "sizing does not apply: a personal host holds one user's session",
+        );
+    }
+    if let Some(DesktopChoice::Prefer(name)) = &p.desktop_choice
+        && name.trim().is_empty()
+    {
+        return fail("pool.desktop_choice.prefer", "must name a desktop (host or friendly name)");
+    }
+    if p.boot_time.is_some() && p.start_vm_on_connect != Some(true) {
+        return fail("pool.boot_time", "only applies with start_vm_on_connect = true");
+    }
+    if let Some(b) = &p.boot_time {
+        super::validate::session_dist(&b.0, "pool.boot_time")?;
+    }
+    if p.stop_when_idle.is_some_and(|d| d.0 == 0) {
+        return fail("pool.stop_when_idle", "must be longer than zero, e.g. \"30m\"");
+    }
+    Ok(())
 }
 
 /// A pooled pool: every personal key is an error, and so is every assignment action.
