@@ -96,6 +96,12 @@ fn failure_free_update_takes_k_times_delay_plus_update_time() {
         assert_eq!(metric(&out, "update_status"), 0.0);
         assert_eq!(metric(&out, "min_available_hosts_during_update"), floor as f64);
         assert!(out.update_rows.iter().all(|r| r.record.version == 1));
+        let downtime: u64 = out
+            .update_rows
+            .iter()
+            .map(|r| r.record.done.unwrap() - r.record.drain_start.unwrap())
+            .sum();
+        assert_eq!(downtime, u64::from(n * (d + t)) * MINUTE, "N(D+T) host downtime whatever b");
         let batches = out.update_rows.iter().filter_map(|r| r.record.batch).max().unwrap();
         assert_eq!(batches + 1, k, "N={n} b={b}: number of steps");
     }
@@ -617,4 +623,13 @@ fn update_scenarios_run_and_are_byte_identical_on_one_or_two_threads() {
             .collect();
         assert_eq!(outputs[0], outputs[1], "{name}: outputs differ between 1 and 2 threads");
     }
+}
+
+#[test]
+fn by_name_order_compares_host_numbers_as_numbers() {
+    // N=12, b=5: sh-0, then sh-1..sh-5, sh-6..sh-10, sh-11 — not sh-1, sh-10, sh-11, sh-2…
+    let out = run(&pool_with_update(12, "batch_size = 5", ""));
+    let batch = |h: &str| row(&out, h).record.batch.unwrap();
+    assert_eq!([batch("sh-0"), batch("sh-2"), batch("sh-5"), batch("sh-6")], [0, 1, 1, 2]);
+    assert_eq!([batch("sh-10"), batch("sh-11")], [2, 3]);
 }

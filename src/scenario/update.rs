@@ -199,7 +199,8 @@ pub fn warnings(s: &Scenario) -> Vec<(String, String)> {
             out.push((
                 format!("{}.batch_size", s.update_field(i)),
                 format!(
-                    "{} equals the pool size: no host stays available while a batch updates",
+                    "{} equals the pool size: hosts available during the update = pool size - \
+                     batch size = 0 (after the initial host, every other host is taken at once)",
                     u.batch_size
                 ),
             ));
