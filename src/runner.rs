@@ -7,7 +7,7 @@ use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
 use crate::model::update::{UpdateRow, UpdateStatus};
 use crate::model::{Keep, PoolSim};
-use crate::scenario::Scenario;
+use crate::scenario::{AssignmentSpec, Scenario};
 use rayon::prelude::*;
 
 /// What one replication produced.
@@ -23,6 +23,8 @@ pub struct ReplicationOutput {
     pub trace: Option<Vec<TraceRecord>>,
     /// Engine counters.
     pub stats: RunStats,
+    /// Personal pools: the final assignments, when kept (replication 0).
+    pub assignments: Option<Vec<AssignmentSpec>>,
     /// Per-host session host update records (replication 0).
     pub update_rows: Vec<UpdateRow>,
     /// Each update's final status, in scenario order.
@@ -35,6 +37,7 @@ pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> Replicati
     let mut sim = PoolSim::new(scenario, u64::from(index), keep, &mut queue);
     let end = scenario.duration.0;
     let stats = engine::run(&mut sim, &mut queue, end);
+    let assignments = if keep.timeseries { sim.assignment_rows() } else { None };
     let recorded = sim.into_recorded(end);
     ReplicationOutput {
         index,
@@ -42,6 +45,7 @@ pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> Replicati
         timeseries: recorded.timeseries,
         trace: recorded.trace,
         stats,
+        assignments,
         update_rows: recorded.update_rows,
         update_statuses: recorded.update_statuses,
     }

@@ -123,10 +123,8 @@ fn a_personal_pool_cannot_be_updated() {
         .replace("kind = \"pooled\"", "kind = \"personal\"")
         .replace("max_sessions = 20\n", "");
     let e = scenario::from_str(&text, "t.toml", &[]).expect_err("must be refused");
-    // Until personal pools exist the kind itself is refused; once they do, the update is,
-    // quoting the service's rule.
-    let rule = e.field == "update" && e.message.contains("pooled host pools only");
-    assert!(e.field == "pool.kind" || rule, "{e}");
+    assert_eq!(e.field, "update", "{e}");
+    assert!(e.message.contains("pooled host pools only"), "{e}");
 }
 
 #[test]

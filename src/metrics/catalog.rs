@@ -79,6 +79,35 @@ pub const METRICS: &[MetricDef] = &[
         Better::Lower,
         "deployed hosts that registered after the registration key expired",
     ),
+    // Personal pools and RDS personal session collections (model/personal.rs). The failure
+    // columns are 0 for pooled pools; the rest are absent there.
+    m(
+        "login_failures_no_unassigned_host",
+        Better::Lower,
+        "failed: automatic assignment found no unassigned available host",
+    ),
+    m(
+        "login_failures_no_resources_available",
+        Better::Lower,
+        "failed: the user has no assigned host and the pool does not assign automatically",
+    ),
+    m(
+        "login_failures_host_unavailable",
+        Better::Lower,
+        "failed: the user's host is down, drained, or stopped without Start VM on Connect",
+    ),
+    m(
+        "login_wait_p95_seconds",
+        Better::Lower,
+        "95th percentile of Start VM on Connect waits (logins that waited for a boot)",
+    ),
+    m("logins_waited_for_boot", Better::Neither, "logins that waited for their host to boot"),
+    m(
+        "assignment_actions_refused",
+        Better::Lower,
+        "scheduled assign/reassign actions the run-time assignments did not allow",
+    ),
+    m("hosts_assigned", Better::Neither, "hosts with an owner at the end of the run"),
 ];
 
 /// Position of metric `name` in [`METRICS`].

@@ -2,9 +2,11 @@
 //! and (for the replication that keeps them) the time series and the trace.
 
 use super::catalog::MetricValues;
+use super::stats::quantile;
 use super::timeseries::{Row, TimeSeries};
 use super::trace::TraceRecord;
 use crate::engine::SimTime;
+use crate::engine::time::to_secs_f64;
 use crate::model::pool::Gauges;
 
 /// Why a login failed.
@@ -12,16 +14,32 @@ use crate::model::pool::Gauges;
 pub enum FailureReason {
     /// No Available, non-drained host below its session limit.
     NoCapacity,
+    /// Personal, automatic assignment: no unassigned available host for a new user.
+    NoUnassignedHost,
+    /// Personal: the user has no host and the pool does not assign one (the portal's
+    /// "No resources available").
+    NoResourcesAvailable,
+    /// Personal: the user's host is not routable (down, drained, or stopped without Start VM
+    /// on Connect).
+    HostUnavailable,
 }
 
 impl FailureReason {
     /// All reasons, in metric order.
-    pub const ALL: [FailureReason; 1] = [FailureReason::NoCapacity];
+    pub const ALL: [FailureReason; 4] = [
+        FailureReason::NoCapacity,
+        FailureReason::NoUnassignedHost,
+        FailureReason::NoResourcesAvailable,
+        FailureReason::HostUnavailable,
+    ];
 
     /// The reason as it appears in metric names (`login_failures_<reason>`) and traces.
     pub fn name(self) -> &'static str {
         match self {
             FailureReason::NoCapacity => "no_capacity",
+            FailureReason::NoUnassignedHost => "no_unassigned_host",
+            FailureReason::NoResourcesAvailable => "no_resources_available",
+            FailureReason::HostUnavailable => "host_unavailable",
         }
     }
 }
@@ -43,6 +61,17 @@ pub struct Recorder {
     min_free_slots: u64,
     series: Option<TimeSeries>,
     trace: Option<Vec<TraceRecord>>,
+    /// Personal pools only (`None` for pooled): waits, refused actions, hosts assigned.
+    personal: Option<PersonalTally>,
+}
+
+/// What the recorder keeps for personal pools.
+#[derive(Default)]
+struct PersonalTally {
+    /// Start VM on Connect waits, one per login that waited.
+    boot_waits: Vec<SimTime>,
+    actions_refused: u64,
+    hosts_assigned: u64,
 }
 
 impl Recorder {
@@ -67,6 +96,7 @@ impl Recorder {
             min_free_slots: initial.slots_free,
             series: series_bin.map(TimeSeries::new),
             trace: trace.then(Vec::new),
+            personal: None,
         };
         r.advance(0, initial);
         r
@@ -144,6 +174,36 @@ impl Recorder {
         }
     }
 
+    /// Turns on the personal-pool metrics.
+    pub fn track_personal(&mut self) {
+        self.personal.get_or_insert_with(PersonalTally::default);
+    }
+
+    /// Counts a login that waited `wait` for its host to boot (then succeeded or failed).
+    pub fn login_waited(&mut self, wait: SimTime) {
+        let measuring = self.measuring();
+        if let Some(p) = &mut self.personal
+            && measuring
+        {
+            p.boot_waits.push(wait);
+        }
+    }
+
+    /// Counts an assignment action that the run-time assignments refused.
+    pub fn assignment_action_refused(&mut self) {
+        let measuring = self.measuring();
+        if let Some(p) = &mut self.personal {
+            p.actions_refused += u64::from(measuring);
+        }
+    }
+
+    /// Notes the number of assigned hosts (at the end of the run).
+    pub fn set_hosts_assigned(&mut self, n: u64) {
+        if let Some(p) = &mut self.personal {
+            p.hosts_assigned = n;
+        }
+    }
+
     fn row(&mut self) -> Option<&mut Row> {
         self.series.as_mut().and_then(|s| s.current())
     }
@@ -185,6 +245,13 @@ impl Recorder {
         m.set("host_availability", availability);
         m.set("peak_sessions", count(self.peak_sessions));
         m.set("min_free_slots", count(self.min_free_slots));
+        if let Some(p) = &self.personal {
+            let waits: Vec<f64> = p.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();
+            m.set("login_wait_p95_seconds", quantile(&waits, 0.95));
+            m.set("logins_waited_for_boot", count(p.boot_waits.len() as u64));
+            m.set("assignment_actions_refused", count(p.actions_refused));
+            m.set("hosts_assigned", count(p.hosts_assigned));
+        }
         Recorded {
             metrics: m,
             timeseries: self.series.map(TimeSeries::into_rows),

@@ -13,6 +13,8 @@ pub enum HostStatus {
     Available,
     /// Not routable (agent upgrading, failed health checks, a failed rollback…).
     Unavailable,
+    /// The VM is stopped (deallocated). Start VM on Connect can boot a personal one.
+    Shutdown,
     /// Being replaced by a session host update: not routable, counted apart.
     Updating,
 }
@@ -29,6 +31,7 @@ impl HostStatus {
         match self {
             HostStatus::Available => "available",
             HostStatus::Unavailable => "unavailable",
+            HostStatus::Shutdown => "shutdown",
             HostStatus::Updating => "updating",
         }
     }
@@ -47,12 +50,22 @@ pub struct Host {
     pub sessions: Vec<SessionId>,
     /// Configuration version the host runs (bumped by session host updates).
     pub version: u32,
+    /// Personal pools: the host has an owner, so only that user lands here and the load
+    /// balancer never offers it to anyone else.
+    pub owned: bool,
 }
 
 impl Host {
     /// A new, Available host with no sessions at version 0.
     pub fn new(name: String) -> Self {
-        Self { name, status: HostStatus::Available, drain: false, sessions: Vec::new(), version: 0 }
+        Self {
+            name,
+            status: HostStatus::Available,
+            drain: false,
+            sessions: Vec::new(),
+            version: 0,
+            owned: false,
+        }
     }
 
     /// Number of sessions counted toward the session limit.

@@ -255,7 +255,7 @@ impl Pool {
         g.hosts_old = g.hosts_old + after.old_version - before.old_version;
         g.slots_free = g.slots_free + after.slots_free - before.slots_free;
         let h = &self.hosts[id as usize];
-        let entry = (after.slots_free > 0).then(|| {
+        let entry = (after.slots_free > 0 && !h.owned).then(|| {
             let tier: Tier = usize::from(h.version != self.target_version);
             (tier, h.session_count())
         });

@@ -103,6 +103,14 @@ pub fn user_name(user: UserId, n: u32) -> String {
     format!("user{:0width$}", user + 1)
 }
 
+/// The user named `name` in a population of `n`, if there is one: the inverse of
+/// [`user_name`] (only the exact spelling it produces is accepted).
+pub fn user_id(name: &str, n: u32) -> Option<UserId> {
+    let number: u32 = name.strip_prefix("user")?.parse().ok()?;
+    let id = number.checked_sub(1)?;
+    (id < n && user_name(id, n) == name).then_some(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +136,14 @@ mod tests {
     fn names_are_padded_and_one_based() {
         assert_eq!(user_name(0, 4000), "user0001");
         assert_eq!(user_name(41, 12000), "user00042");
+    }
+
+    #[test]
+    fn user_ids_invert_user_names() {
+        assert_eq!(user_id("user0001", 4000), Some(0));
+        assert_eq!(user_id(&user_name(41, 12000), 12000), Some(41));
+        for bad in ["user0000", "user4001", "user1", "user00001", "u1", "user+001"] {
+            assert_eq!(user_id(bad, 4000), None, "{bad}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::host::HostId;
 use super::lifecycle::{Lifecycle, LifecycleEvent};
+use super::personal::{Ctx, Personal, PersonalEvent, Routed};
 use super::pool::Pool;
 use super::population::Population;
 use super::session::{SessionId, SessionState, UserId};
@@ -15,7 +16,7 @@ use crate::engine::rng::{SimRng, stream};
 use crate::engine::{EventQueue, Model, SimTime};
 use crate::metrics::recorder::{FailureReason, Recorded, Recorder};
 use crate::metrics::trace::TraceRecord;
-use crate::scenario::{ActionSpec, Scenario};
+use crate::scenario::{ActionSpec, AssignmentSpec, Scenario};
 use rand::RngExt;
 
 /// Random sources, one ChaCha stream each (see [`crate::engine::rng`]).
@@ -25,6 +26,10 @@ mod source {
     pub const USERS: u64 = 3;
     pub const RECONNECT_CHOICE: u64 = 4;
     pub const RECONNECT_DELAY: u64 = 5;
+    /// Personal pools: which of a user's desktops a login picks.
+    pub const DESKTOP_CHOICE: u64 = 6;
+    /// Personal pools: Start VM on Connect boot times.
+    pub const BOOT_TIME: u64 = 7;
     // 40–44: session host updates and lifecycle (`model::update`, `model::lifecycle`).
     /// Arrival process `i` uses stream `ARRIVALS + i`.
     pub const ARRIVALS: u64 = 1_000;
@@ -41,6 +46,8 @@ pub enum Event {
     Reconnect { session: SessionId, user: UserId },
     /// Scheduled admin action `index` of the scenario.
     Action { index: u32 },
+    /// Personal pools: boots and idle stops (`model/personal.rs`).
+    Personal(PersonalEvent),
     /// A step of a session host update (`model::update`).
     Update(UpdateEvent),
     /// A step of a deployed host's lifecycle (`model::lifecycle`).
@@ -75,6 +82,8 @@ pub struct PoolSim<'a> {
     pub(super) updates: Updates,
     pub(super) lifecycle: Lifecycle,
     keep_update_rows: bool,
+    /// Personal pools: assignments, boots, idle stops (`None` for pooled pools).
+    personal: Option<Personal>,
 }
 
 impl<'a> PoolSim<'a> {
@@ -88,7 +97,10 @@ impl<'a> PoolSim<'a> {
         let seed = scenario.seed;
         let rng = |src| stream(seed, replication, src);
         let p = &scenario.pool;
-        let pool = Pool::new(p.host_count(), &p.name_prefix, p.session_limit(), p.load_balancer);
+        let mut pool =
+            Pool::new(p.host_count(), &p.name_prefix, p.session_limit(), p.load_balancer);
+        let personal_rngs = (rng(source::DESKTOP_CHOICE), rng(source::BOOT_TIME));
+        let personal = Personal::new(scenario, &mut pool, personal_rngs, queue);
         let w = &scenario.workload;
         let arrivals = w
             .arrivals
@@ -100,7 +112,10 @@ impl<'a> PoolSim<'a> {
         let action_hosts =
             scenario.actions.iter().map(|a| a.host().and_then(|h| pool.host_by_name(h))).collect();
         let bin = keep.timeseries.then_some(scenario.time_bin.0);
-        let recorder = Recorder::new(pool.gauges(), scenario.warmup.0, bin, keep.trace);
+        let mut recorder = Recorder::new(pool.gauges(), scenario.warmup.0, bin, keep.trace);
+        if personal.is_some() {
+            recorder.track_personal();
+        }
         let mut sim = Self {
             scenario,
             users: Population::new(w.users.map(|u| u as u32)),
@@ -115,6 +130,7 @@ impl<'a> PoolSim<'a> {
             rng_reconnect_delay: rng(source::RECONNECT_DELAY),
             pool,
             recorder,
+            personal,
             updates: Updates::new(scenario, replication),
             lifecycle: Lifecycle::new(scenario, replication),
             keep_update_rows: keep.timeseries,
@@ -146,7 +162,10 @@ impl<'a> PoolSim<'a> {
     }
 
     /// Ends the replication at `end` and returns what was recorded.
-    pub fn into_recorded(self, end: SimTime) -> Recorded {
+    pub fn into_recorded(mut self, end: SimTime) -> Recorded {
+        if let Some(p) = &self.personal {
+            self.recorder.set_hosts_assigned(p.assignments().assigned_hosts());
+        }
         let rows = if self.keep_update_rows { self.update_rows() } else { Vec::new() };
         let statuses = self.updates.statuses();
         let mut recorded = self.recorder.finish(end, self.pool.gauges());
@@ -167,6 +186,35 @@ impl<'a> PoolSim<'a> {
         self.update_rows()
     }
 
+    /// Personal pools: the assignments now, in host order (`None` for pooled pools).
+    pub fn assignment_rows(&self) -> Option<Vec<AssignmentSpec>> {
+        self.personal.as_ref().map(|p| p.rows(&self.pool, &self.users))
+    }
+
+    /// Personal pools: the assignment table (`None` for pooled pools).
+    pub fn personal(&self) -> Option<&Personal> {
+        self.personal.as_ref()
+    }
+
+    /// Runs `f` on the personal state with the rest of the sim (`None` for pooled pools).
+    fn with_personal<R>(
+        &mut self,
+        now: SimTime,
+        queue: &mut EventQueue<Event>,
+        f: impl FnOnce(&mut Personal, &mut Ctx) -> R,
+    ) -> Option<R> {
+        let p = self.personal.as_mut()?;
+        let mut ctx = Ctx {
+            pool: &mut self.pool,
+            users: &mut self.users,
+            recorder: &mut self.recorder,
+            queue,
+            rng_balancer: &mut self.rng_balancer,
+            now,
+        };
+        Some(f(p, &mut ctx))
+    }
+
     fn on_arrival(&mut self, now: SimTime, source: u32, queue: &mut EventQueue<Event>) {
         self.schedule_next_arrival(source, now, queue);
         if let Some(user) = self.users.next_login(&mut self.rng_users) {
@@ -175,14 +223,35 @@ impl<'a> PoolSim<'a> {
     }
 
     /// A user without a session asks for one: the load balancer picks a host or the login
-    /// fails (nothing queues; the user sees an error).
+    /// fails (nothing queues; the user sees an error). Personal pools route by assignment.
     fn login(&mut self, now: SimTime, user: UserId, queue: &mut EventQueue<Event>) {
         self.recorder.login_attempted();
-        let Some(host) = self.pool.pick_host(&mut self.rng_balancer) else {
-            self.recorder.login_failed(FailureReason::NoCapacity);
-            self.trace(now, "login_failed", None, Some(user), FailureReason::NoCapacity.name());
-            return;
+        let routed = match self.with_personal(now, queue, |p, ctx| p.route(ctx, user)) {
+            Some(routed) => routed,
+            None => self
+                .pool
+                .pick_host(&mut self.rng_balancer)
+                .map(Routed::Now)
+                .ok_or(FailureReason::NoCapacity),
         };
+        match routed {
+            Ok(Routed::Now(host)) => self.open_login(now, host, user, queue),
+            Ok(Routed::Booting(_)) => {}
+            Err(reason) => {
+                self.recorder.login_failed(reason);
+                self.trace(now, "login_failed", None, Some(user), reason.name());
+            }
+        }
+    }
+
+    /// A login gets its session on `host`.
+    fn open_login(
+        &mut self,
+        now: SimTime,
+        host: HostId,
+        user: UserId,
+        queue: &mut EventQueue<Event>,
+    ) {
         let session = self.pool.open_session(host, user, now);
         self.users.set_online(user);
         self.recorder.login_succeeded();
@@ -221,6 +290,7 @@ impl<'a> PoolSim<'a> {
         self.pool.close_session(id);
         self.users.set_offline(user);
         self.trace(now, "logoff", Some(host), Some(user), "");
+        self.with_personal(now, queue, |p, ctx| p.session_closed(ctx, host));
     }
 
     /// A disconnected user returns to their session, whatever the algorithm and even on a
@@ -277,6 +347,18 @@ impl<'a> PoolSim<'a> {
             _ => {}
         }
         self.trace(now, action.kind(), host, None, detail);
+        if action.is_assignment() {
+            self.with_personal(now, queue, |p, ctx| p.on_action(ctx, action, host));
+        }
+    }
+
+    /// Personal pools: a boot ended or an idle host may stop.
+    fn on_personal(&mut self, now: SimTime, event: PersonalEvent, queue: &mut EventQueue<Event>) {
+        if let Some(Some((host, user))) =
+            self.with_personal(now, queue, |p, ctx| p.on_event(ctx, event))
+        {
+            self.open_login(now, host, user, queue);
+        }
     }
 
     pub(super) fn trace(
@@ -311,6 +393,7 @@ impl Model for PoolSim<'_> {
             Event::SessionEnd { session } => self.on_session_end(now, session, queue),
             Event::Reconnect { session, user } => self.on_reconnect(now, session, user, queue),
             Event::Action { index } => self.on_action(now, index, queue),
+            Event::Personal(e) => self.on_personal(now, e, queue),
             Event::Update(e) => self.on_update(now, e, queue),
             Event::Lifecycle(e) => self.on_lifecycle(now, e, queue),
         }

@@ -1,6 +1,7 @@
 //! Output files: rendered to bytes here, written atomically by [`atomic::write_atomic`].
 //! Everything is deterministic text: fixed column order, Rust's shortest float formatting.
 
+pub mod assignments;
 pub mod atomic;
 pub mod tables;
 pub mod update;

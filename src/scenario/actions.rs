@@ -22,6 +22,41 @@ pub enum ActionSpec {
         /// The host, by name.
         host: String,
     },
+    /// Personal pools: assign an unassigned host to a user (direct assignment).
+    Assign {
+        /// When.
+        at: At,
+        /// The host, by name.
+        host: String,
+        /// The user, by population name (`user0001`).
+        user: String,
+    },
+    /// Personal pools: take a host away from its owner. The owner's session on it, if any, is
+    /// logged off (counted in `forced_logoffs`); the host becomes unassigned.
+    Unassign {
+        /// When.
+        at: At,
+        /// The host, by name.
+        host: String,
+    },
+    /// Personal pools: give a host to a different user. The former owner's session on it, if
+    /// any, is logged off (counted in `forced_logoffs`).
+    Reassign {
+        /// When.
+        at: At,
+        /// The host, by name.
+        host: String,
+        /// The new owner, by population name.
+        user: String,
+    },
+    /// Personal pools with direct assignment: turn multiple personal desktops per user on.
+    /// Once on it cannot be turned off (`enabled = false` after that is an error).
+    MultipleDesktops {
+        /// When.
+        at: At,
+        /// Must be true once the pool has multiple desktops.
+        enabled: bool,
+    },
     /// Deploy new session hosts (see [`AddHostsSpec`]).
     AddHosts(AddHostsSpec),
     /// Pause the session host update: the current batch completes, nothing new starts.
@@ -50,7 +85,12 @@ impl ActionSpec {
     /// When the action happens.
     pub fn at(&self) -> At {
         match self {
-            ActionSpec::DrainOn { at, .. } | ActionSpec::DrainOff { at, .. } => *at,
+            ActionSpec::DrainOn { at, .. }
+            | ActionSpec::DrainOff { at, .. }
+            | ActionSpec::Assign { at, .. }
+            | ActionSpec::Unassign { at, .. }
+            | ActionSpec::Reassign { at, .. }
+            | ActionSpec::MultipleDesktops { at, .. } => *at,
             ActionSpec::AddHosts(spec) => spec.at,
             ActionSpec::UpdatePause { at }
             | ActionSpec::UpdateResume { at }
@@ -62,7 +102,11 @@ impl ActionSpec {
     /// The host the action names, if it names one.
     pub fn host(&self) -> Option<&str> {
         match self {
-            ActionSpec::DrainOn { host, .. } | ActionSpec::DrainOff { host, .. } => Some(host),
+            ActionSpec::DrainOn { host, .. }
+            | ActionSpec::DrainOff { host, .. }
+            | ActionSpec::Assign { host, .. }
+            | ActionSpec::Unassign { host, .. }
+            | ActionSpec::Reassign { host, .. } => Some(host),
             _ => None,
         }
     }
@@ -72,11 +116,26 @@ impl ActionSpec {
         match self {
             ActionSpec::DrainOn { .. } => "drain_on",
             ActionSpec::DrainOff { .. } => "drain_off",
+            ActionSpec::Assign { .. } => "assign",
+            ActionSpec::Unassign { .. } => "unassign",
+            ActionSpec::Reassign { .. } => "reassign",
+            ActionSpec::MultipleDesktops { .. } => "multiple_desktops",
             ActionSpec::AddHosts(_) => "add_hosts",
             ActionSpec::UpdatePause { .. } => "update_pause",
             ActionSpec::UpdateResume { .. } => "update_resume",
             ActionSpec::UpdateCancel { .. } => "update_cancel",
             ActionSpec::UpdateRetry { .. } => "update_retry",
         }
+    }
+
+    /// True for the personal-pool assignment actions.
+    pub fn is_assignment(&self) -> bool {
+        matches!(
+            self,
+            ActionSpec::Assign { .. }
+                | ActionSpec::Unassign { .. }
+                | ActionSpec::Reassign { .. }
+                | ActionSpec::MultipleDesktops { .. }
+        )
     }
 }

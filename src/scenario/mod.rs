@@ -9,6 +9,7 @@ pub mod add_hosts;
 pub mod duration;
 pub mod error;
 pub mod instant;
+pub mod personal;
 pub mod sizing;
 pub mod update;
 mod validate;
@@ -18,6 +19,7 @@ pub use actions::ActionSpec;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
+pub use personal::{AssignmentSpec, AssignmentType, BootTime, DesktopChoice, PersonalMode};
 pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
@@ -81,6 +83,10 @@ fn default_time_bin() -> Duration {
 pub enum PoolKind {
     /// Users share hosts; each login is load-balanced.
     Pooled,
+    /// Each host belongs to one user (see `scenario/personal.rs`).
+    Personal,
+    /// A Remote Desktop Services personal session collection (`-PersonalUnmanaged`).
+    RdsPersonalCollection,
 }
 
 /// The pooled load-balancing algorithm.
@@ -115,6 +121,35 @@ pub struct PoolSpec {
     /// Host name prefix: hosts are named `<prefix>-0`, `<prefix>-1`, …
     #[serde(default = "default_prefix")]
     pub name_prefix: String,
+
+    // Personal pools and RDS personal session collections: see `scenario/personal.rs`.
+    /// Personal host pools: `automatic` (default) or `direct`.
+    pub assignment: Option<AssignmentType>,
+    /// Multiple personal desktops per user (load balancer type MultiplePersistent).
+    pub multiple_desktops: Option<bool>,
+    /// How a user with several desktops picks one: `random` (default) or `first`.
+    pub desktop_choice: Option<DesktopChoice>,
+    /// RDS collections: new users get an unassigned host (`-AutoAssignUser`).
+    pub auto_assign_user: Option<bool>,
+    /// RDS collections: owners are local admins (`-GrantAdministrativePrivilege`).
+    pub grant_admin_privilege: Option<bool>,
+    /// Initial assignments, inline.
+    #[serde(default)]
+    pub assignments: Vec<AssignmentSpec>,
+    /// Initial assignments from a CSV file `user,host[,friendly_name]`, relative to the
+    /// scenario file.
+    pub assignments_file: Option<String>,
+    /// Rows read from `assignments_file` at load time, with their line numbers.
+    #[serde(skip)]
+    pub imported_assignments: Vec<(usize, AssignmentSpec)>,
+    /// Start VM on Connect: a login to a stopped host waits for it to boot.
+    pub start_vm_on_connect: Option<bool>,
+    /// Boot time of a stopped host (default 2m).
+    pub boot_time: Option<BootTime>,
+    /// All hosts start stopped.
+    pub initially_stopped: Option<bool>,
+    /// A host with no session for this long is stopped.
+    pub stop_when_idle: Option<Duration>,
 }
 
 fn default_balancer() -> LoadBalancer {
@@ -129,6 +164,9 @@ impl PoolSpec {
     /// The effective session limit: the configured one, else the one sized from `vcpus` and
     /// `user_type`, else the service default.
     pub fn session_limit(&self) -> u32 {
+        if self.kind.is_personal() {
+            return 1;
+        }
         let sized = match (self.vcpus, self.user_type) {
             (Some(v), Some(t)) => {
                 Some(i64::from(sizing::sessions_per_host(v.clamp(0, 1024) as u32, t)))
@@ -190,8 +228,9 @@ pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenar
         set_path(&mut table, &o.path, o.value.clone())
             .map_err(|m| ScenarioError::new(file, &o.path, m))?;
     }
-    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
         .map_err(|e| ScenarioError::from_serde(file, &e))?;
+    personal::import_assignments_file(&mut scenario, file)?;
     validate::check(&scenario, file)?;
     Ok(scenario)
 }

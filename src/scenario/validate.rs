@@ -28,7 +28,8 @@ fn run_checks(s: &Scenario) -> Check {
     workload(s)?;
     actions(s)?;
     super::add_hosts::check(s, session_dist)?;
-    super::update::check(s, session_dist)
+    super::update::check(s, session_dist)?;
+    super::personal::check(s)
 }
 
 fn top_level(s: &Scenario) -> Check {
@@ -68,7 +69,7 @@ fn pool(s: &Scenario) -> Check {
                 format!("must be 1 to {MAX_SESSION_LIMIT} (got {m})"),
             );
         }
-    } else if p.load_balancer == LoadBalancer::DepthFirst && !sized {
+    } else if p.load_balancer == LoadBalancer::DepthFirst && !sized && !p.kind.is_personal() {
         return fail(
             "pool.max_sessions",
             "depth_first load balancing requires a max session limit: set pool.max_sessions",
@@ -185,7 +186,7 @@ fn hourly(values: &[f64], field: &str) -> Check {
     Ok(())
 }
 
-fn session_dist(d: &SessionDist, field: &str) -> Check {
+pub(super) fn session_dist(d: &SessionDist, field: &str) -> Check {
     match d {
         SessionDist::Fixed { value } if value.0 == 0 => {
             fail(format!("{field}.value"), "must be longer than zero")
