@@ -55,7 +55,7 @@ fn step(s: &Scenario, mut check: impl FnMut(SimTime, &PoolSim)) -> PoolSim<'_> {
     let mut queue = EventQueue::new();
     let mut sim = PoolSim::new(s, 0, Keep::default(), &mut queue);
     while let Some((now, e)) = queue.pop() {
-        if now > s.duration.0 {
+        if now >= s.duration.0 {
             break;
         }
         sim.handle(now, e, &mut queue);
@@ -630,4 +630,21 @@ fn by_name_order_compares_host_numbers_as_numbers() {
     let batch = |h: &str| row(&out, h).record.batch.unwrap();
     assert_eq!([batch("sh-0"), batch("sh-2"), batch("sh-5"), batch("sh-6")], [0, 1, 1, 2]);
     assert_eq!([batch("sh-10"), batch("sh-11")], [2, 3]);
+}
+
+#[test]
+fn hosts_in_their_batch_when_the_run_ends_are_in_progress() {
+    // The initial host is done at 22:22 (2-minute delay + 20-minute update); the run ends at
+    // 22:30, inside the first batch of two.
+    let text = pool_with_update(6, "batch_size = 2", "")
+        .replace("duration = \"2d\"", "duration = \"22h30m\"");
+    let out = run(&text);
+    assert_eq!(metric(&out, "update_status"), 4.0, "still running at the end");
+    assert_eq!(row(&out, "sh-0").record.outcome.name(), "updated");
+    for h in ["sh-1", "sh-2"] {
+        assert_eq!(row(&out, h).record.outcome.name(), "in_progress", "{h}");
+    }
+    for h in ["sh-3", "sh-4", "sh-5"] {
+        assert_eq!(row(&out, h).record.outcome.name(), "not_started", "{h}");
+    }
 }

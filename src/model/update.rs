@@ -106,7 +106,7 @@ impl UpdateStatus {
 /// What happened to one host in one update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Not reached (or not finished when the run ended).
+    /// Not reached before the run ended.
     NotStarted,
     /// In its batch right now.
     InProgress,
@@ -124,7 +124,8 @@ impl Outcome {
     /// The `outcome` column of `update.csv`.
     pub fn name(self) -> &'static str {
         match self {
-            Outcome::NotStarted | Outcome::InProgress => "not_started",
+            Outcome::NotStarted => "not_started",
+            Outcome::InProgress => "in_progress",
             Outcome::Updated => "updated",
             Outcome::RolledBack => "rolled_back",
             Outcome::Failed => "failed",

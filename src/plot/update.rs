@@ -10,11 +10,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Outcomes in legend order, with their colours.
-const OUTCOMES: [(&str, RGBColor); 5] = [
+const OUTCOMES: [(&str, RGBColor); 6] = [
     ("updated", RGBColor(44, 160, 44)),
     ("failed", RGBColor(214, 39, 40)),
     ("rolled_back", RGBColor(255, 127, 14)),
     ("canceled", RGBColor(90, 90, 90)),
+    ("in_progress", RGBColor(31, 119, 180)),
     ("not_started", RGBColor(180, 180, 180)),
 ];
 
