@@ -156,7 +156,9 @@ fn a_sweep_plots_each_metric_with_confidence_bars() {
     run_ok(&[args.as_slice(), grid.as_slice()].concat());
     check_png(&tmp.path().join("sweep_login_failure_rate.png"));
     check_svg(&tmp.path().join("sweep_login_failure_rate.svg"), "pool.max_sessions=5");
-    check_png(&tmp.path().join("sweep_host_availability.png"));
+    check_png(&tmp.path().join("sweep_peak_sessions.png"));
+    let flat = tmp.path().join("sweep_host_availability.png");
+    assert!(!flat.exists(), "availability is 1 at every point: a flat line is not drawn");
 }
 
 #[test]

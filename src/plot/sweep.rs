@@ -27,7 +27,8 @@ fn varying(table: &SweepTable) -> Vec<usize> {
         .collect()
 }
 
-/// A figure per metric that has a mean somewhere; none for a table without parameters.
+/// A figure per metric whose mean changes across the points (a flat line says nothing, and a
+/// sweep has a score of metrics); none for a table without parameters.
 pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
     if table.params.is_empty() || table.rows.is_empty() {
         return Vec::new();
@@ -80,7 +81,10 @@ pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
             for (_, marks) in &mut lines {
                 marks.sort_by(|a, b| a.0.total_cmp(&b.0));
             }
-            (!lines.is_empty()).then(|| SweepFigure {
+            let mut means = lines.iter().flat_map(|(_, marks)| marks.iter().map(|m| m.1));
+            let first = means.next()?;
+            let varies = means.any(|m| m != first);
+            varies.then(|| SweepFigure {
                 metric: metric.clone(),
                 x_param: table.params[x].clone(),
                 categories: (!numeric).then(|| categories.clone()),
