@@ -64,6 +64,13 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         ("zero replications", format!("replications = 0\n{GOOD}"), "replications"),
         ("warm-up as long as the run", format!("warmup = \"1d\"\n{GOOD}"), "warmup"),
         (
+            "a run longer than ten years",
+            edit("duration = \"1d\"", "duration = \"3651d\""),
+            "duration",
+        ),
+        ("too many replications", format!("replications = 10001\n{GOOD}"), "replications"),
+        ("a time series too long to keep", format!("time_bin = \"10ms\"\n{GOOD}"), "time_bin"),
+        (
             "profile with 23 hours",
             edit(
                 "{ kind = \"poisson\", rate_per_hour = 10 }",

@@ -2,7 +2,7 @@
 //! Each check returns the first problem found, naming the field and what is allowed.
 
 use super::workload::{ArrivalSpec, SessionDist};
-use super::{LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
+use super::{Duration, LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
 
 /// The service's limit on session hosts in one pool.
 pub const MAX_HOSTS_PER_POOL: i64 = 10_000;
@@ -10,6 +10,13 @@ pub const MAX_HOSTS_PER_POOL: i64 = 10_000;
 pub const MAX_PREFIX_LEN: usize = 11;
 /// Longest whole host name (prefix, hyphen and number) the service accepts.
 pub const MAX_NAME_LEN: usize = 15;
+
+/// Longest run: ten years of simulated time.
+const MAX_DURATION: Duration = Duration(3650 * crate::engine::time::DAY);
+/// Most replications of one run (each keeps its metrics in memory until the run ends).
+const MAX_REPLICATIONS: u32 = 10_000;
+/// Most rows of `timeseries.csv`, which replication 0 keeps in memory.
+const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 
 type Check = Result<(), (String, String)>;
 
@@ -39,18 +46,27 @@ fn top_level(s: &Scenario) -> Check {
     if s.name.contains(['/', '\\']) || s.name.starts_with('.') {
         return fail("name", "is used as a directory name: no '/', '\\' or leading '.'");
     }
-    if s.duration.0 == 0 {
-        return fail("duration", "must be longer than zero, e.g. \"30d\"");
+    if s.duration.0 == 0 || s.duration > MAX_DURATION {
+        let msg = format!("must be longer than zero and at most {MAX_DURATION} (ten years)");
+        return fail("duration", msg);
     }
     if s.warmup >= s.duration {
         let msg = format!("must be shorter than the run's duration ({})", s.duration);
         return fail("warmup", msg);
     }
-    if s.replications == 0 {
-        return fail("replications", "must be at least 1");
+    if !(1..=MAX_REPLICATIONS).contains(&s.replications) {
+        return fail("replications", format!("must be 1 to {MAX_REPLICATIONS}"));
     }
     if s.time_bin.0 == 0 {
         return fail("time_bin", "must be longer than zero, e.g. \"5m\"");
+    }
+    let rows = s.duration.0.div_ceil(s.time_bin.0);
+    if rows > MAX_TIMESERIES_ROWS {
+        let msg = format!(
+            "{} / {} gives {rows} rows of timeseries.csv, more than {MAX_TIMESERIES_ROWS}: use a longer time_bin",
+            s.duration, s.time_bin
+        );
+        return fail("time_bin", msg);
     }
     Ok(())
 }
