@@ -69,6 +69,14 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "duration",
         ),
         ("too many replications", format!("replications = 10001\n{GOOD}"), "replications"),
+        (
+            "a storm of a billion logins",
+            edit(
+                "{ kind = \"poisson\", rate_per_hour = 10 }",
+                "{ kind = \"storm\", users = 1000000000, start = \"08:00\", window = \"1h\" }",
+            ),
+            "workload.arrivals.users",
+        ),
         ("a time series too long to keep", format!("time_bin = \"10ms\"\n{GOOD}"), "time_bin"),
         (
             "profile with 23 hours",

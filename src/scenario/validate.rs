@@ -178,8 +178,9 @@ fn arrival(a: &ArrivalSpec, field: &str) -> Check {
             }
         }
         ArrivalSpec::Storm { users, window, .. } => {
-            if *users < 1 {
-                return fail(format!("{field}.users"), format!("must be at least 1 (got {users})"));
+            if !(1..=10_000_000).contains(users) {
+                let msg = format!("must be 1 to 10000000 logins per storm (got {users})");
+                return fail(format!("{field}.users"), msg);
             }
             if window.0 == 0 {
                 return fail(format!("{field}.window"), "must be longer than zero");
