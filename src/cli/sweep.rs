@@ -125,6 +125,7 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
     if let Some(r) = args.replications {
         base.push(Override { path: "replications".into(), value: toml::Value::Integer(r.into()) });
     }
+    sweep::grid::check_size(&axes).map_err(|m| Failure::Input(format!("--set: {m}")))?;
     let mut jobs = Vec::new();
     let mut values = Vec::new();
     for point in sweep::points(&axes) {

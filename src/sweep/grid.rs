@@ -112,6 +112,18 @@ impl Point {
     }
 }
 
+/// Most points in one sweep: each is loaded, validated and kept in memory before the run.
+pub const MAX_POINTS: usize = 100_000;
+
+/// Refuses a grid whose cartesian product has more than [`MAX_POINTS`] points.
+pub fn check_size(axes: &[Axis]) -> Result<(), String> {
+    let n = axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+    match n {
+        Some(n) if n <= MAX_POINTS => Ok(()),
+        _ => Err(format!("the grid has more than {MAX_POINTS} points; sweep fewer values")),
+    }
+}
+
 /// The cartesian product of the axes; the first axis varies slowest.
 pub fn points(axes: &[Axis]) -> Vec<Point> {
     let mut combos: Vec<Vec<toml::Value>> = vec![Vec::new()];
@@ -156,6 +168,13 @@ mod tests {
             assert!(Axis::parse(bad).is_err(), "{bad} was accepted");
         }
         assert!(Axis::parse("a=1..100000000:1").is_err());
+    }
+
+    #[test]
+    fn grids_beyond_the_point_limit_are_refused() {
+        let axis = |p: &str| Axis::parse(&format!("{p}=1..1000:1")).unwrap();
+        assert!(check_size(&[axis("a"), axis("b")]).is_err());
+        assert!(check_size(&[axis("a"), Axis::parse("b=1,2").unwrap()]).is_ok());
     }
 
     #[test]
