@@ -35,6 +35,8 @@ impl AssignError {
 #[derive(Debug, Clone, Default)]
 pub struct Assignments {
     owner: Vec<Option<UserId>>,
+    /// Each owner's hosts, in assignment order. Only ever looked up by user, never iterated,
+    /// so its hash order cannot reach a result.
     desktops: HashMap<UserId, Vec<HostId>>,
     friendly: Vec<Option<String>>,
     /// Hosts without an owner, in host order (so a search for one never scans owned hosts).
