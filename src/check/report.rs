@@ -26,13 +26,14 @@ fn change(r: &Row) -> String {
 
 /// The table printed by `poolsim check`.
 pub fn table(c: &Comparison) -> String {
+    let w = c.rows.iter().map(|r| r.metric.len()).max().unwrap_or(0).max("metric".len());
     let mut out = format!(
-        "{:<32} {:>16} {:>16} {:>26}  {}\n",
+        "{:<w$} {:>16} {:>16} {:>26}  {}\n",
         "metric", "baseline", "now", "change", "verdict"
     );
     for r in &c.rows {
         out.push_str(&format!(
-            "{:<32} {:>16} {:>16} {:>26}  {}\n",
+            "{:<w$} {:>16} {:>16} {:>26}  {}\n",
             r.metric,
             number(r.baseline),
             number(r.now),

@@ -124,16 +124,17 @@ fn write_outputs(
 
 fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
     println!("{}: {} replications of {}", scenario.name, scenario.replications, scenario.duration);
+    let w = crate::metrics::METRICS.iter().map(|d| d.name.len()).max().unwrap_or(32);
     for (name, s) in &run.summaries.0 {
         let Some(mean) = s.mean else { continue };
         match s.ci95 {
-            Some([lo, hi]) => println!("  {name:<32} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})"),
-            None => println!("  {name:<32} {mean:>14.6}"),
+            Some([lo, hi]) => println!("  {name:<w$} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})"),
+            None => println!("  {name:<w$} {mean:>14.6}"),
         }
     }
     for i in 0..scenario.all_updates().len() {
         let statuses = run.replications.iter().filter_map(|r| r.update_statuses.get(i).copied());
-        println!("  {:<32} {}", scenario.update_field(i), update_tally(statuses));
+        println!("  {:<w$} {}", scenario.update_field(i), update_tally(statuses));
     }
     println!("outputs in {}", dir.display());
 }
