@@ -1,6 +1,8 @@
 //! Shared looks: colours, text sizes and the time axis unit.
 
-use plotters::style::RGBColor;
+use super::canvas::err;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
 
 /// Title size in pixels.
 pub const TITLE: u32 = 26;
@@ -92,4 +94,19 @@ pub fn param_unit(path: &str) -> Option<&'static str> {
         "rate_per_hour" => Some("logins per hour"),
         _ => None,
     }
+}
+
+/// A chart with numeric axes, the kind every poolsim picture draws.
+pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws a chart's legend the same way on every picture: upper right, on a light box.
+pub fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .label_font((font_family(), LABEL))
+        .draw()
+        .map_err(err)
 }

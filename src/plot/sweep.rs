@@ -182,13 +182,6 @@ impl Figure for SweepFigure {
                     PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font((style::font_family(), style::LABEL))
-            .draw()
-            .map_err(err)
+        style::legend(&mut chart)
     }
 }

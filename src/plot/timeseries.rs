@@ -7,7 +7,6 @@ use super::records::Records;
 use super::style::{self, TimeUnit};
 use super::update::update_window;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The host states stacked in the top panel, bottom to top; a state whose column the file
@@ -20,7 +19,7 @@ const HOST_STATES: [(&str, &str, RGBColor); 4] = [
 ];
 
 /// A panel with time across and a quantity up.
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+use super::style::Chart;
 
 /// The data of the picture.
 pub struct TimeseriesFigure {
@@ -137,7 +136,7 @@ impl TimeseriesFigure {
                 .label(format!("{label} hosts"))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()));
         }
-        legend(&mut chart)
+        style::legend(&mut chart)
     }
 
     fn draw_sessions<DB: DrawingBackend>(
@@ -158,7 +157,7 @@ impl TimeseriesFigure {
                     PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
                 });
         }
-        legend(&mut chart)
+        style::legend(&mut chart)
     }
 
     fn panel<'a, DB: DrawingBackend>(
@@ -210,17 +209,6 @@ impl TimeseriesFigure {
 /// Hosts and sessions are whole numbers: label only whole ticks.
 fn whole(y: &f64) -> String {
     if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() }
-}
-
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .label_font((style::font_family(), style::LABEL))
-        .draw()
-        .map_err(err)
 }
 
 /// Stacks must add up to the pool: where the states listed count more hosts than the pool

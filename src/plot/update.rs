@@ -186,14 +186,7 @@ impl Figure for UpdateFigure {
                     });
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font((style::font_family(), style::LABEL))
-            .draw()
-            .map_err(err)
+        style::legend(&mut chart)
     }
 }
 
