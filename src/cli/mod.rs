@@ -103,6 +103,24 @@ pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
     }
 }
 
+/// The `--seed` and `--replications` options as scenario overrides (applied after `--set`).
+pub fn seed_and_replications(
+    seed: Option<u64>,
+    replications: Option<u32>,
+) -> Result<Vec<Override>, Failure> {
+    let mut overrides = Vec::new();
+    if let Some(seed) = seed {
+        let seed =
+            i64::try_from(seed).map_err(|_| Failure::Input("--seed must be below 2^63".into()))?;
+        overrides.push(Override { path: "seed".into(), value: toml::Value::Integer(seed) });
+    }
+    if let Some(r) = replications {
+        let value = toml::Value::Integer(r.into());
+        overrides.push(Override { path: "replications".into(), value });
+    }
+    Ok(overrides)
+}
+
 /// Parses `--set` arguments.
 pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
     set.iter()

@@ -1,11 +1,11 @@
 //! `poolsim run`: run a scenario's replications and write its outputs.
 
 use super::stats::{RunStats, process_cpu_seconds};
-use super::{Failure, parse_overrides, thread_pool};
+use super::{Failure, parse_overrides, seed_and_replications, thread_pool};
 use crate::model::update::UpdateStatus;
 use crate::output;
 use crate::runner::{self, RunOutput};
-use crate::scenario::{self, Override, Scenario};
+use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -46,15 +46,7 @@ pub struct RunArgs {
 /// Loads a scenario with overrides and the command-line seed and replications.
 pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
     let mut overrides = parse_overrides(&args.set)?;
-    if let Some(seed) = args.seed {
-        let seed =
-            i64::try_from(seed).map_err(|_| Failure::Input("--seed must be below 2^63".into()))?;
-        overrides.push(Override { path: "seed".into(), value: toml::Value::Integer(seed) });
-    }
-    if let Some(r) = args.replications {
-        overrides
-            .push(Override { path: "replications".into(), value: toml::Value::Integer(r.into()) });
-    }
+    overrides.extend(seed_and_replications(args.seed, args.replications)?);
     Ok(scenario::load(&args.scenario, &overrides)?)
 }
 

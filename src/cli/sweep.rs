@@ -8,7 +8,7 @@
 use super::{Failure, thread_pool};
 use crate::metrics::METRICS;
 use crate::output::write_atomic;
-use crate::scenario::{self, Override};
+use crate::scenario;
 use crate::sweep::{
     self, Axis, Goal, PointJob, PointResult, SweepRow, SweepTable, Verdict, partial,
 };
@@ -116,15 +116,7 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
         .iter()
         .map(|s| Axis::parse(s).map_err(|m| Failure::Input(format!("--set {m}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut base: Vec<Override> = Vec::new();
-    if let Some(seed) = args.seed {
-        let seed =
-            i64::try_from(seed).map_err(|_| Failure::Input("--seed must be below 2^63".into()))?;
-        base.push(Override { path: "seed".into(), value: toml::Value::Integer(seed) });
-    }
-    if let Some(r) = args.replications {
-        base.push(Override { path: "replications".into(), value: toml::Value::Integer(r.into()) });
-    }
+    let base = super::seed_and_replications(args.seed, args.replications)?;
     sweep::grid::check_size(&axes).map_err(|m| Failure::Input(format!("--set: {m}")))?;
     let mut jobs = Vec::new();
     let mut values = Vec::new();
