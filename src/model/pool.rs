@@ -24,8 +24,6 @@ pub struct Gauges {
     pub hosts_updating: u64,
     /// Hosts on the pool's target configuration version (`hosts_new` in outputs).
     pub hosts_current_version: u64,
-    /// Hosts on an older configuration version.
-    pub hosts_old: u64,
     /// Connected sessions.
     pub sessions_active: u64,
     /// Disconnected sessions (still holding a slot).
@@ -39,6 +37,11 @@ impl Gauges {
     pub fn sessions(&self) -> u64 {
         self.sessions_active + self.sessions_disconnected
     }
+
+    /// Hosts on an older configuration version than the pool's target.
+    pub fn hosts_old(&self) -> u64 {
+        self.hosts_total - self.hosts_current_version
+    }
 }
 
 /// What one host adds to the gauges.
@@ -49,7 +52,6 @@ struct Contribution {
     unavailable: u64,
     updating: u64,
     current_version: u64,
-    old_version: u64,
     slots_free: u64,
 }
 
@@ -233,7 +235,6 @@ impl Pool {
             ),
             updating: u64::from(h.status == HostStatus::Updating),
             current_version: u64::from(h.version == self.target_version),
-            old_version: u64::from(h.version != self.target_version),
             slots_free: if open {
                 u64::from(self.limit.saturating_sub(h.session_count()))
             } else {
@@ -252,7 +253,6 @@ impl Pool {
         g.hosts_updating = g.hosts_updating + after.updating - before.updating;
         g.hosts_current_version =
             g.hosts_current_version + after.current_version - before.current_version;
-        g.hosts_old = g.hosts_old + after.old_version - before.old_version;
         g.slots_free = g.slots_free + after.slots_free - before.slots_free;
         let h = &self.hosts[id as usize];
         let entry = (after.slots_free > 0 && !h.owned).then(|| {

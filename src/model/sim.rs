@@ -10,7 +10,7 @@ use super::personal::{Ctx, Personal, PersonalEvent, Routed};
 use super::pool::Pool;
 use super::population::Population;
 use super::session::{SessionId, SessionState, UserId};
-use super::update::{UpdateEvent, UpdateRow, UpdateStatus, Updates};
+use super::update::{UpdateEvent, UpdateStatus, Updates};
 use super::workload::{ArrivalProcess, Sampler};
 use crate::engine::rng::{SimRng, stream};
 use crate::engine::{EventQueue, Model, SimTime};
@@ -179,11 +179,6 @@ impl<'a> PoolSim<'a> {
     /// Each update's status so far, in scenario order.
     pub fn update_statuses(&self) -> Vec<UpdateStatus> {
         self.updates.statuses()
-    }
-
-    /// The per-host update records so far.
-    pub fn update_records(&self) -> Vec<UpdateRow> {
-        self.update_rows()
     }
 
     /// Personal pools: the assignments now, in host order (`None` for pooled pools).

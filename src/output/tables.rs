@@ -66,7 +66,7 @@ pub fn timeseries_csv(rows: &[Row]) -> Vec<u8> {
             r.logins_failed,
             r.forced_logoffs,
             g.hosts_updating,
-            g.hosts_old,
+            g.hosts_old(),
             g.hosts_current_version,
         ];
         w.write_record(fields.iter().map(u64::to_string)).expect("in-memory CSV");
