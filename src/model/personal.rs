@@ -368,8 +368,7 @@ impl Personal {
         let Some(former) = self.assignments.unassign(host) else { return };
         ctx.pool.update_host(host, |h| h.owned = false);
         ctx.trace("unassign", host, Some(former), why);
-        while let Some(&id) = ctx.pool.host(host).sessions.last() {
-            let Some(s) = ctx.pool.close_session(id) else { break };
+        for s in ctx.pool.close_all_sessions(host) {
             ctx.users.set_offline(s.user);
             ctx.recorder.forced_logoff();
             ctx.trace("forced_logoff", host, Some(s.user), why);

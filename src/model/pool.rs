@@ -171,6 +171,17 @@ impl Pool {
         }
     }
 
+    /// Ends every session on `host` (a forced log-off by the service or an admin), newest
+    /// first, and returns them so the caller can count and follow up each one.
+    pub fn close_all_sessions(&mut self, host: HostId) -> Vec<Session> {
+        let mut closed = Vec::with_capacity(self.hosts[host as usize].sessions.len());
+        while let Some(&id) = self.hosts[host as usize].sessions.last() {
+            let Some(s) = self.close_session(id) else { break };
+            closed.push(s);
+        }
+        closed
+    }
+
     /// Marks a session connected or disconnected.
     pub fn set_session_state(&mut self, id: SessionId, state: SessionState) {
         let Some(s) = self.sessions.get_mut(id) else { return };

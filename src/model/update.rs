@@ -552,8 +552,7 @@ impl PoolSim<'_> {
 
     /// Logs off every session of `host`, counting each as a forced log-off.
     fn force_logoff_all(&mut self, now: SimTime, host: HostId, q: &mut EventQueue<Event>) {
-        while let Some(&id) = self.pool.host(host).sessions.last() {
-            let Some(s) = self.pool.close_session(id) else { break };
+        for s in self.pool.close_all_sessions(host) {
             self.users.set_offline(s.user);
             self.recorder.forced_logoff();
             self.updates.forced_logoffs += 1;
