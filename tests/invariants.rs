@@ -3,8 +3,8 @@
 
 mod common;
 
-use poolsim::engine::{EventQueue, Model, SimTime};
-use poolsim::model::{Keep, PoolSim};
+use poolsim::engine::SimTime;
+use poolsim::model::Keep;
 use poolsim::runner::run_replication;
 use poolsim::scenario::Scenario;
 
@@ -43,26 +43,14 @@ fn busy(balancer: &str, seed: u64) -> Scenario {
     ))
 }
 
-/// Runs `s` event by event, calling `check` on the pool after each one.
-fn each_event(s: &Scenario, mut check: impl FnMut(SimTime, &poolsim::model::pool::Pool)) {
-    let mut queue = EventQueue::new();
-    let mut sim = PoolSim::new(s, 0, Keep::default(), &mut queue);
-    while let Some((now, event)) = queue.pop() {
-        if now >= s.duration.0 {
-            break;
-        }
-        sim.handle(now, event, &mut queue);
-        check(now, sim.pool());
-    }
-}
-
 #[test]
 fn hosts_never_exceed_their_limit_and_gauges_match_the_hosts() {
     for balancer in ["breadth_first", "breadth_first_strict", "depth_first"] {
         for seed in 0..3 {
             let s = busy(balancer, seed);
             let mut events = 0;
-            each_event(&s, |_, pool| {
+            common::step(&s, |_, sim| {
+                let pool = sim.pool();
                 events += 1;
                 let limit = pool.limit() as usize;
                 let mut sessions = 0u64;

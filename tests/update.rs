@@ -1,10 +1,13 @@
 //! Session host updates and the add-hosts lifecycle: the rules of MODEL.md ("Session host
 //! lifecycle", "Session host update") checked end to end on small scenarios.
 
+mod common;
+
+use common::step;
+use poolsim::engine::SimTime;
 use poolsim::engine::time::{HOUR, MINUTE};
-use poolsim::engine::{EventQueue, Model, SimTime};
+use poolsim::model::Keep;
 use poolsim::model::update::UpdateRow;
-use poolsim::model::{Keep, PoolSim};
 use poolsim::runner::{ReplicationOutput, run_replication};
 use poolsim::scenario::{self, Scenario};
 use std::path::Path;
@@ -48,20 +51,6 @@ start = "mon 22:00"
 "#,
         users = hosts * 6
     )
-}
-
-/// Steps a replication event by event, calling `check` after each one.
-fn step(s: &Scenario, mut check: impl FnMut(SimTime, &PoolSim)) -> PoolSim<'_> {
-    let mut queue = EventQueue::new();
-    let mut sim = PoolSim::new(s, 0, Keep::default(), &mut queue);
-    while let Some((now, e)) = queue.pop() {
-        if now >= s.duration.0 {
-            break;
-        }
-        sim.handle(now, e, &mut queue);
-        check(now, &sim);
-    }
-    sim
 }
 
 #[test]

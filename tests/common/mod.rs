@@ -1,7 +1,24 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use poolsim::engine::{EventQueue, Model, SimTime};
+use poolsim::model::{Keep, PoolSim};
 use poolsim::scenario::{self, Scenario};
+
+/// Runs replication 0 of `s` event by event over [0, duration), calling `check` with the
+/// time and the simulation after each event, and returns the simulation at the end.
+pub fn step(s: &Scenario, mut check: impl FnMut(SimTime, &PoolSim)) -> PoolSim<'_> {
+    let mut queue = EventQueue::new();
+    let mut sim = PoolSim::new(s, 0, Keep::default(), &mut queue);
+    while let Some((now, event)) = queue.pop() {
+        if now >= s.duration.0 {
+            break;
+        }
+        sim.handle(now, event, &mut queue);
+        check(now, &sim);
+    }
+    sim
+}
 
 /// Parses and validates scenario text, panicking with the error if it is invalid.
 pub fn scenario(text: &str) -> Scenario {
