@@ -9,6 +9,7 @@ pub mod add_hosts;
 pub mod duration;
 pub mod error;
 pub mod instant;
+pub mod names;
 pub mod personal;
 pub mod sizing;
 pub mod update;
