@@ -135,9 +135,16 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "actions[0].count",
         ),
         (
-            "registration key beyond 27 days",
+            "unknown weekday",
             format!(
-                "{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 2\nkey_valid_for = \"30d\"\n"
+                "{GOOD}\n[[actions]]\nat = \"monkey 08:00\"\nkind = \"drain_on\"\nhost = \"sh-0\"\n"
+            ),
+            "unknown weekday",
+        ),
+        (
+            "registration key beyond 30 days",
+            format!(
+                "{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 2\nkey_valid_for = \"31d\"\n"
             ),
             "actions[0].key_valid_for",
         ),

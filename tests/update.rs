@@ -370,9 +370,21 @@ provisioning = { dist = "fixed", value = "61m" }
     assert_eq!(at(HOUR + 15 * MINUTE).2, 13, "Available after the agent upgrade");
     assert!(sim.pool().host_by_name("sh-12").is_some(), "numbering continues the pool's");
     assert!(sim.pool().host_by_name("late-0").is_none(), "registered after the key expired");
-    let out = run_replication(&s, 0, Keep::default());
+    let out = run_replication(&s, 0, Keep { detail: false, trace: true });
     assert_eq!(metric(&out, "hosts_added"), 3.0);
     assert_eq!(metric(&out, "hosts_registration_expired"), 2.0);
+    let expired: Vec<_> = out
+        .trace
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == "registration_expired")
+        .map(|r| (r.host, r.detail))
+        .collect();
+    assert_eq!(
+        expired,
+        [(Some("late-0".to_string()), String::new()), (Some("late-1".to_string()), String::new())],
+        "the host is in the host column"
+    );
 }
 
 #[test]
@@ -388,21 +400,49 @@ fn hosts_added_during_an_update_join_on_the_new_version() {
 }
 
 #[test]
-fn a_second_update_while_one_runs_is_refused() {
+fn a_second_update_scheduled_while_one_runs_is_refused() {
+    // MODEL.md: only one update runs or is scheduled per pool at a time. The first takes
+    // 22:00 to about 23:28 (4 hosts, batch 1, 2 + 20 minutes each).
     let text = pool_with_update(4, "", "").replace(
         "[update]\nstart = \"mon 22:00\"\n",
         "[[updates]]\nstart = \"mon 22:00\"\nbatch_size = 1\n\
          [[updates]]\nscheduled_at = \"mon 22:00\"\nstart = \"mon 22:30\"\nbatch_size = 1\n\
-         [[updates]]\nscheduled_at = \"mon 22:30\"\nstart = \"tue 12:00\"\nbatch_size = 2\n",
+         [[updates]]\nscheduled_at = \"mon 22:30\"\nstart = \"tue 12:00\"\nbatch_size = 2\n\
+         [[updates]]\nscheduled_at = \"tue 12:00\"\nstart = \"tue 13:00\"\nbatch_size = 2\n",
     );
     let out = run(&text);
-    assert_eq!(metric(&out, "updates_refused"), 1.0);
+    assert_eq!(metric(&out, "updates_refused"), 2.0);
     assert_eq!(metric(&out, "update_status"), 0.0);
     assert_eq!(
         out.update_statuses.iter().map(|s| s.name()).collect::<Vec<_>>(),
-        ["succeeded", "refused", "succeeded"]
+        ["succeeded", "refused", "refused", "succeeded"],
+        "scheduled while the first ran: refused, though it would start after it ended"
     );
     assert!(out.update_rows.iter().filter(|r| r.record.version == 2).count() == 4);
+}
+
+#[test]
+fn a_retried_initial_host_stays_batch_zero() {
+    // README: batch 0 is the initial host, also when a retry takes it again.
+    let update = format!("batch_size = 2\n{FIXED}\nfailing_hosts = [\"sh-0\"]");
+    let retry = "[[actions]]\nkind = \"update_retry\"\nat = \"tue 06:00\"";
+    let out = run(&pool_with_update(5, &update, retry));
+    assert_eq!(metric(&out, "update_status"), 0.0);
+    let batch = |h: &str| row(&out, h).record.batch;
+    assert_eq!(batch("sh-0"), Some(0));
+    assert_eq!((batch("sh-1"), batch("sh-2")), (Some(1), Some(1)));
+    assert_eq!((batch("sh-3"), batch("sh-4")), (Some(2), Some(2)));
+}
+
+#[test]
+fn a_delay_from_the_update_start_is_warned_about() {
+    let s =
+        scenario(&pool_with_update(4, "batch_size = 1\nlogoff_delay_from = \"update_start\"", ""));
+    let w = scenario::update::warnings(&s);
+    assert!(
+        w.iter().any(|(f, m)| f == "update.logoff_delay_from" && m.contains("no notice")),
+        "{w:?}"
+    );
 }
 
 #[test]
@@ -483,13 +523,15 @@ fn add_hosts_outside_the_naming_and_key_rules_are_refused() {
     invalid(
         &with("count = 2\nkey_valid_for = \"30m\""),
         "actions[0].key_valid_for",
-        "1 hour to 27 days",
+        "1 hour to 30 days",
     );
     invalid(
-        &with("count = 2\nkey_valid_for = \"28d\""),
+        &with("count = 2\nkey_valid_for = \"30d1h\""),
         "actions[0].key_valid_for",
-        "1 hour to 27 days",
+        "1 hour to 30 days",
     );
+    // The service accepts up to 30 days (MODEL.md); poolsim once capped at 27.
+    scenario(&with("count = 2\nkey_valid_for = \"30d\""));
     let many = (0..26).map(|_| "[[actions]]\nkind = \"add_hosts\"\nat = \"1h\"\ncount = 400\nname_prefix = \"x\"\n").collect::<String>();
     invalid(&pool_with_update(4, "batch_size = 1", &many), "actions[24].count", "10000");
 }

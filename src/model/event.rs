@@ -46,6 +46,9 @@ pub enum PersonalEvent {
 /// A session host update's events.
 #[derive(Debug, Clone, Copy)]
 pub enum UpdateEvent {
+    /// The admin schedules update `update` (its `scheduled_at`): refused when another update
+    /// is already scheduled, running or paused.
+    Scheduled { update: u32 },
     /// Update `update` reaches its start time.
     Start { update: u32 },
     /// The log-off delay of batch `batch` has elapsed: sign out whoever is left. `batch` is the

@@ -71,7 +71,7 @@ impl<'c> Lifecycle<'c> {
         let name = d.names[n as usize].clone();
         if w.now > self.key_expires[deployment as usize] {
             self.expired += 1;
-            w.trace("registration_expired", None, None, &name);
+            w.trace_named("registration_expired", &name, "");
             return;
         }
         self.added += 1;

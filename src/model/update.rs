@@ -161,6 +161,9 @@ struct Run {
     /// the event of a batch that was cut short is recognised as stale and ignored.
     batch_label: u32,
     next_label: u32,
+    /// Batches taken after the initial host, for `update.csv`: the initial host is batch 0
+    /// (also when a retry takes it again), the batches after it 1, 2, …
+    batches_after_initial: u32,
     in_flight: u32,
     initial_done: bool,
     batch_failed: bool,
@@ -212,6 +215,7 @@ impl Run {
             batch: Vec::new(),
             batch_label: 0,
             next_label: 0,
+            batches_after_initial: 0,
             in_flight: 0,
             initial_done: false,
             batch_failed: false,
@@ -293,6 +297,7 @@ impl<'c> Updates<'c> {
     /// Handles an update event.
     pub fn handle(&mut self, w: &mut World, q: &mut Queue, e: UpdateEvent) {
         match e {
+            UpdateEvent::Scheduled { update } => self.schedule(w, update as usize),
             UpdateEvent::Start { update } => self.start_update(w, q, update as usize),
             UpdateEvent::LogoffDue { update, batch } => self.logoff(w, q, update as usize, batch),
             UpdateEvent::HostDone { update, host } => self.host_done(w, q, update as usize, host),
@@ -354,6 +359,25 @@ impl<'c> Updates<'c> {
         };
         if !applied {
             self.actions_ignored += 1;
+        }
+    }
+
+    /// The admin schedules update `u`. Only one update is scheduled or runs per pool at a time
+    /// (MODEL.md, seed 004: "cancel the update and schedule a new one"): while another is
+    /// scheduled, running or paused, the service refuses it.
+    fn schedule(&mut self, w: &mut World, u: usize) {
+        let occupied = (0..self.runs.len()).any(|v| {
+            v != u
+                && self.plans[v].scheduled_at <= w.now
+                && matches!(
+                    self.runs[v].status,
+                    UpdateStatus::Scheduled | UpdateStatus::Running | UpdateStatus::Paused
+                )
+        });
+        if occupied && self.runs[u].status == UpdateStatus::Scheduled {
+            self.runs[u].status = UpdateStatus::Refused;
+            self.refused += 1;
+            w.trace("update_refused", None, None, "another update is scheduled or in progress");
         }
     }
 
@@ -428,10 +452,16 @@ impl<'c> Updates<'c> {
         }
         run.batch_label = run.next_label;
         run.next_label += 1;
+        let shown = if run.initial_done {
+            run.batches_after_initial += 1;
+            run.batches_after_initial
+        } else {
+            0
+        };
         run.in_flight = size as u32;
         for &h in &run.batch {
             let r = &mut run.records[h as usize];
-            r.batch = Some(run.batch_label);
+            r.batch = Some(shown);
             r.drain_start = Some(w.now);
             (r.logoff, r.update_start, r.done) = (None, None, None);
             r.outcome = Outcome::InProgress;
@@ -599,6 +629,11 @@ impl<'c> Updates<'c> {
 impl Feature for Updates<'_> {
     fn start(&mut self, _w: &mut World, q: &mut Queue) {
         for (i, plan) in self.plans.iter().enumerate() {
+            // The first update has nothing before it to be refused for.
+            if i > 0 {
+                let e = UpdateEvent::Scheduled { update: i as u32 };
+                q.schedule(plan.scheduled_at, Event::Update(e));
+            }
             q.schedule(plan.start, Event::Update(UpdateEvent::Start { update: i as u32 }));
         }
     }

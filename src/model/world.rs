@@ -110,6 +110,15 @@ impl World<'_> {
         self.logins.push(request);
     }
 
+    /// Appends a trace record about a host known only by name (one that never joined the
+    /// pool, such as a host whose registration key had expired).
+    pub fn trace_named(&mut self, kind: &'static str, host: &str, detail: &str) {
+        if self.recorder.tracing() {
+            let (time, host, detail) = (self.now, Some(host.to_string()), detail.to_string());
+            self.recorder.trace(TraceRecord { time, kind, host, user: None, detail });
+        }
+    }
+
     /// Appends a trace record (skipped cheaply when tracing is off).
     pub fn trace(
         &mut self,

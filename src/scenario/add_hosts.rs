@@ -14,8 +14,9 @@ use std::collections::BTreeSet;
 pub const MAX_HOSTS_PER_DEPLOYMENT: i64 = 400;
 /// Shortest registration key lifetime the service accepts.
 pub const MIN_KEY_LIFETIME: Duration = Duration(HOUR);
-/// Longest registration key lifetime poolsim accepts (the public docs: 27 days).
-pub const MAX_KEY_LIFETIME: Duration = Duration(27 * DAY);
+/// Longest registration key lifetime the service accepts: 30 days (its error message; the
+/// docs say "one month").
+pub const MAX_KEY_LIFETIME: Duration = Duration(30 * DAY);
 
 /// One deployment of new hosts.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -33,7 +34,7 @@ pub struct AddHostsSpec {
     /// Time a registered host stays Unavailable while its agent upgrades (default 5 minutes).
     #[serde(default = "default_agent_upgrade")]
     pub agent_upgrade: SessionDist,
-    /// Lifetime of the registration key, from `at` (1 hour to 27 days; default 24 hours). A
+    /// Lifetime of the registration key, from `at` (1 hour to 30 days; default 24 hours). A
     /// host whose registration completes later does not join.
     #[serde(default = "default_key_lifetime")]
     pub key_valid_for: Duration,
@@ -117,7 +118,7 @@ pub fn check(s: &Scenario, session_dist: impl Fn(&SessionDist, &str) -> Check) -
         if !(MIN_KEY_LIFETIME..=MAX_KEY_LIFETIME).contains(&spec.key_valid_for) {
             return fail(
                 format!("{field}.key_valid_for"),
-                format!("a registration key lives 1 hour to 27 days (got {})", spec.key_valid_for),
+                format!("a registration key lives 1 hour to 30 days (got {})", spec.key_valid_for),
             );
         }
         session_dist(&spec.provisioning, &format!("{field}.provisioning"))?;

@@ -11,6 +11,9 @@ use serde::{Deserialize, Deserializer};
 pub struct At(pub SimTime);
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// The full names, accepted as well as the three-letter forms.
+const WEEKDAY_NAMES: [&str; 7] =
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// What the parser accepts, quoted in every error message.
 pub const AT_HELP: &str = "an offset (e.g. \"2h\", \"3d8h\"), a time of day (\"08:00\") or a weekday and time (\"tue 22:00\")";
@@ -20,9 +23,8 @@ impl At {
     pub fn parse(text: &str) -> Result<Self, String> {
         let s = text.trim().to_ascii_lowercase();
         if let Some((day, clock)) = s.split_once(' ') {
-            let d = WEEKDAYS
-                .iter()
-                .position(|w| day.starts_with(w))
+            // Only a whole weekday name: "monkey" is not Monday.
+            let d = weekday(day)
                 .ok_or_else(|| format!("\"{text}\": unknown weekday; expected {AT_HELP}"))?;
             return Ok(At(d as SimTime * DAY + time_of_day(clock.trim(), text)?));
         }
@@ -31,6 +33,14 @@ impl At {
         }
         Duration::parse(&s).map(|d| At(d.0)).map_err(|_| format!("\"{text}\" is not {AT_HELP}"))
     }
+}
+
+/// The day number (Monday 0) of a three-letter or full weekday name.
+fn weekday(word: &str) -> Option<usize> {
+    WEEKDAYS
+        .iter()
+        .position(|w| *w == word)
+        .or_else(|| WEEKDAY_NAMES.iter().position(|w| *w == word))
 }
 
 /// Parses `HH:MM` into an offset within a day.
@@ -75,11 +85,12 @@ mod tests {
         assert_eq!(At::parse("08:30").unwrap().0, 8 * HOUR + 30 * MINUTE);
         assert_eq!(At::parse("tue 22:00").unwrap().0, DAY + 22 * HOUR);
         assert_eq!(At::parse("Sunday 00:00").unwrap().0, 6 * DAY);
+        assert_eq!(At::parse("Wednesday 01:00").unwrap().0, 2 * DAY + HOUR);
     }
 
     #[test]
     fn rejects_bad_clocks() {
-        for bad in ["25:00", "12:60", "xyz 10:00", "noon", "8"] {
+        for bad in ["25:00", "12:60", "xyz 10:00", "noon", "8", "monkey 08:00", "sunny 10:00"] {
             assert!(At::parse(bad).is_err(), "{bad}");
         }
     }

@@ -195,6 +195,14 @@ pub fn warnings(s: &Scenario) -> Vec<(String, String)> {
                 ),
             ));
         }
+        if u.logoff_delay_from == DelayFrom::UpdateStart {
+            out.push((
+                format!("{}.logoff_delay_from", s.update_field(i)),
+                "\"update_start\": the delay is waited once, from the update's start; users on \
+                 hosts of later batches are signed out with no notice at all"
+                    .to_string(),
+            ));
+        }
         if u.batch_size == s.pool.hosts {
             out.push((
                 format!("{}.batch_size", s.update_field(i)),
