@@ -90,6 +90,18 @@ metrics! {
     AssignmentActionsRefused = "assignment_actions_refused", Lower,
         "scheduled assign/reassign actions the run-time assignments did not allow";
     HostsAssigned = "hosts_assigned", Neither, "hosts with an owner at the end of the run";
+    // --- Users, faults (model/retry.rs, model/logon.rs, model/faults.rs); absent unless the
+    // scenario sets workload.retry, workload.logon or [faults] ---
+    UsersDenied = "users_denied", Lower,
+        "refused users who gave up after their last attempt (workload.retry)";
+    LoginRetries = "login_retries", Neither, "attempts after a refusal (workload.retry)";
+    TimeToDesktopP50Seconds = "time_to_desktop_p50_seconds", Lower,
+        "median time from a login's placement to its desktop (logon plus any boot wait)";
+    TimeToDesktopP95Seconds = "time_to_desktop_p95_seconds", Lower,
+        "95th percentile of time from a login's placement to its desktop";
+    HostFaults = "host_faults", Lower, "host faults ([faults])";
+    SessionsLostToFaults = "sessions_lost_to_faults", Lower,
+        "sessions lost when their host failed ([faults]; not in forced_logoffs)";
 }
 
 /// Position of metric `name` in [`METRICS`].
@@ -142,6 +154,7 @@ mod tests {
     fn typed_ids_point_at_their_catalog_rows() {
         assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
-        assert_eq!(METRICS.len(), Metric::HostsAssigned as usize + 1);
+        assert_eq!(METRICS[Metric::SessionsLostToFaults as usize].name, "sessions_lost_to_faults");
+        assert_eq!(METRICS.len(), Metric::SessionsLostToFaults as usize + 1);
     }
 }

@@ -2,11 +2,13 @@
 //! replications.
 
 pub mod catalog;
+pub mod hourly;
 pub mod recorder;
 pub mod stats;
 pub mod summary;
 pub mod timeseries;
 pub mod trace;
+pub mod windows;
 
 pub use catalog::{Better, METRICS, MetricDef, MetricValues};
 pub use recorder::Recorder;

@@ -2,8 +2,10 @@
 //! and (for the replication that keeps them) the time series and the trace.
 
 use super::catalog::{Metric, MetricValues};
+use super::hourly::Hourly;
 use super::timeseries::{Row, TimeSeries};
 use super::trace::TraceRecord;
+use super::windows::{Window, WindowRecorder};
 use crate::engine::SimTime;
 use crate::model::failure::FailureReason;
 use crate::model::pool::Gauges;
@@ -25,6 +27,10 @@ pub struct Recorder {
     min_free_slots: u64,
     series: Option<TimeSeries>,
     trace: Option<Vec<TraceRecord>>,
+    /// Per clock-time window (`[[windows]]`).
+    windows: WindowRecorder,
+    /// Per hour of the week.
+    hourly: Hourly,
 }
 
 impl Recorder {
@@ -49,9 +55,17 @@ impl Recorder {
             min_free_slots: initial.slots_free,
             series: series_bin.map(TimeSeries::new),
             trace: trace.then(Vec::new),
+            windows: WindowRecorder::default(),
+            hourly: Hourly::default(),
         };
         r.advance(0, initial);
         r
+    }
+
+    /// Measures the clock-time `windows` too (before the first event).
+    pub fn with_windows(mut self, windows: &[Window]) -> Self {
+        self.windows = WindowRecorder::new(windows);
+        self
     }
 
     /// Moves the clock to `now`; `gauges` is the state that held since the last call.
@@ -72,6 +86,10 @@ impl Recorder {
         }
         let from = self.last_time.max(self.warmup);
         let dt = u128::from(now.saturating_sub(from));
+        if now > from {
+            self.windows.integrate(from, now, gauges);
+            self.hourly.integrate(from, now, gauges);
+        }
         self.open_host_time += dt * u128::from(gauges.hosts_available);
         self.total_host_time += dt * u128::from(gauges.hosts_total);
         self.last_time = self.last_time.max(now);
@@ -88,6 +106,8 @@ impl Recorder {
         if self.measuring() {
             self.peak_sessions = self.peak_sessions.max(gauges.sessions());
             self.min_free_slots = self.min_free_slots.min(gauges.slots_free);
+            self.windows.observe(self.last_time, gauges);
+            self.hourly.observe(self.last_time, gauges);
         }
         let now = self.last_time;
         if let Some(row) = self.row()
@@ -100,6 +120,10 @@ impl Recorder {
     /// Counts a login attempt.
     pub fn login_attempted(&mut self) {
         self.logins_attempted += u64::from(self.measuring());
+        if self.measuring() {
+            self.windows.login_attempted(self.last_time);
+            self.hourly.login_attempted(self.last_time);
+        }
         if let Some(row) = self.row() {
             row.logins_attempted += 1;
         }
@@ -113,6 +137,10 @@ impl Recorder {
     /// Counts a failed login.
     pub fn login_failed(&mut self, reason: FailureReason) {
         self.failures[reason as usize] += u64::from(self.measuring());
+        if self.measuring() {
+            self.windows.login_failed(self.last_time);
+            self.hourly.login_failed(self.last_time);
+        }
         if let Some(row) = self.row() {
             row.logins_failed += 1;
         }
@@ -123,6 +151,21 @@ impl Recorder {
         self.forced_logoffs += u64::from(self.measuring());
         if let Some(row) = self.row() {
             row.forced_logoffs += 1;
+        }
+    }
+
+    /// A refused user gave up (counted in the windows; the retry feature keeps the total).
+    pub fn user_denied(&mut self) {
+        if self.measuring() {
+            self.windows.denied(self.last_time);
+        }
+    }
+
+    /// A login placed now reached its desktop after `wait` (counted in the windows; the logon
+    /// keeps the whole run's).
+    pub fn time_to_desktop(&mut self, wait: SimTime) {
+        if self.measuring() {
+            self.windows.desktop(self.last_time, wait);
         }
     }
 
@@ -167,6 +210,8 @@ impl Recorder {
         m.set(Metric::PeakSessions, count(self.peak_sessions));
         m.set(Metric::MinFreeSlots, count(self.min_free_slots));
         Recorded {
+            windows: self.windows.finish(&m),
+            hourly: self.hourly,
             metrics: m,
             timeseries: self.series.map(TimeSeries::into_rows),
             trace: self.trace,
@@ -192,4 +237,8 @@ pub struct Recorded {
     pub timeseries: Option<Vec<Row>>,
     /// The trace, if kept.
     pub trace: Option<Vec<TraceRecord>>,
+    /// Each window's metrics, in scenario order.
+    pub windows: Vec<MetricValues>,
+    /// The week by the hour.
+    pub hourly: Hourly,
 }

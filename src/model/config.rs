@@ -44,7 +44,46 @@ pub struct ModelConfig {
     pub deployments: Vec<Deployment>,
     /// Personal pools and RDS personal collections (`None` for a pooled pool).
     pub personal: Option<PersonalConfig>,
+    /// Users, faults and windows (`model/retry.rs`, `model/attendance.rs`, `model/logon.rs`,
+    /// `model/faults.rs`, `metrics/windows.rs`).
+    pub behaviour: UsersConfig,
 }
+
+/// How users behave beyond arrivals and sessions, host faults, and the reporting windows.
+#[derive(Default)]
+pub struct UsersConfig {
+    /// Logon duration: the desktop is ready this long after the login is placed.
+    pub logon: Option<Sampler>,
+    /// Refused users try again (`None`: they never do and nobody counts them).
+    pub retry: Option<RetryConfig>,
+    /// Chance a named user comes in on a given day (`None` when everybody always does).
+    pub attendance: Option<f64>,
+    /// Random host faults.
+    pub faults: Option<FaultsConfig>,
+    /// Clock-time windows whose metrics are reported apart, in scenario order.
+    pub windows: Vec<Window>,
+}
+
+/// A refused user's retries.
+pub struct RetryConfig {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// Time from a refusal to the next attempt.
+    pub after: Sampler,
+}
+
+/// Random host faults.
+pub struct FaultsConfig {
+    /// Mean time between failures of one host (ms).
+    pub mtbf: f64,
+    /// Time to repair.
+    pub repair: Sampler,
+    /// Chance a fault leaves the host NeedsAssistance (routable) rather than Unavailable.
+    pub needs_assistance_probability: f64,
+}
+
+/// A clock-time window.
+pub use crate::metrics::windows::Window;
 
 /// The pool's starting shape.
 pub struct PoolConfig {
@@ -91,6 +130,8 @@ pub enum ActionKind {
     MultipleDesktops { enabled: bool },
     /// Deploy the hosts of deployment `deployment`.
     AddHosts { deployment: u32 },
+    /// Set the pool's max session limit.
+    SetMaxSessions(u32),
     /// Control the current session host update.
     Update(UpdateControl),
 }
@@ -119,6 +160,7 @@ impl ActionKind {
             ActionKind::Reassign { .. } => "reassign",
             ActionKind::MultipleDesktops { .. } => "multiple_desktops",
             ActionKind::AddHosts { .. } => "add_hosts",
+            ActionKind::SetMaxSessions(_) => "set_max_sessions",
             ActionKind::Update(UpdateControl::Pause) => "update_pause",
             ActionKind::Update(UpdateControl::Resume) => "update_resume",
             ActionKind::Update(UpdateControl::Cancel) => "update_cancel",
@@ -238,8 +280,32 @@ impl ModelConfig {
             updates: s.all_updates().iter().map(update).collect(),
             deployments,
             personal: personal(s, &host, &user),
+            behaviour: behaviour(s),
             pool,
         }
+    }
+}
+
+fn behaviour(s: &Scenario) -> UsersConfig {
+    let w = &s.workload;
+    UsersConfig {
+        logon: w.logon.as_ref().map(sampler),
+        retry: w.retry.as_ref().map(|r| RetryConfig {
+            attempts: r.attempts.clamp(1, i64::from(u32::MAX)) as u32,
+            after: sampler(&r.after),
+        }),
+        // Everybody in every day is the model without attendance: no stream, no reordering.
+        attendance: w.attendance.filter(|&p| p < 1.0),
+        faults: s.faults.as_ref().map(|f| FaultsConfig {
+            mtbf: f.mtbf.0 as f64,
+            repair: sampler(&f.repair),
+            needs_assistance_probability: f.needs_assistance_probability,
+        }),
+        windows: s
+            .windows
+            .iter()
+            .map(|x| Window { from: x.from.0, to: x.to.0, days: x.days })
+            .collect(),
     }
 }
 
@@ -262,6 +328,9 @@ fn action_kind(
         ActionSpec::UpdateResume { .. } => ActionKind::Update(UpdateControl::Resume),
         ActionSpec::UpdateCancel { .. } => ActionKind::Update(UpdateControl::Cancel),
         ActionSpec::UpdateRetry { .. } => ActionKind::Update(UpdateControl::Retry),
+        ActionSpec::SetMaxSessions { max_sessions, .. } => {
+            ActionKind::SetMaxSessions((*max_sessions).clamp(1, i64::from(u32::MAX)) as u32)
+        }
     }
 }
 

@@ -26,6 +26,28 @@ pub enum Event {
     Update(UpdateEvent),
     /// A step of a deployed host's lifecycle (`model/lifecycle.rs`).
     Lifecycle(LifecycleEvent),
+    /// Users' retries and days (`model/retry.rs`, `model/attendance.rs`).
+    Users(UsersEvent),
+    /// A host fault or repair (`model/faults.rs`).
+    Fault(FaultEvent),
+}
+
+/// The users' own events.
+#[derive(Debug, Clone, Copy)]
+pub enum UsersEvent {
+    /// A refused user tries again: attempt `attempt` (2, 3, …).
+    Retry { user: UserId, attempt: u16 },
+    /// A new day: who comes in today.
+    Day,
+}
+
+/// Host faults.
+#[derive(Debug, Clone, Copy)]
+pub enum FaultEvent {
+    /// The host fails.
+    Fail { host: HostId },
+    /// The failed host is repaired.
+    Repair { host: HostId },
 }
 
 /// The personal pool's events.

@@ -54,7 +54,11 @@ pub trait Feature {
     fn session_closed(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
 
     /// A login this feature asked for (see [`World::request_login`]) got a session or not.
-    fn login_result(&mut self, _w: &mut World, _reply: Reply, _ok: bool) {}
+    fn login_result(&mut self, _w: &mut World, _q: &mut Queue, _reply: Reply, _ok: bool) {}
+
+    /// A login the user started themselves (an arrival, a return from a disconnect) was
+    /// refused. Not called for logins a feature asked for: those get `login_result`.
+    fn login_refused(&mut self, _w: &mut World, _q: &mut Queue, _user: UserId) {}
 
     /// The world after each event (for low-water marks and the like).
     fn observe(&mut self, _w: &World) {}

@@ -17,13 +17,15 @@ pub enum HostStatus {
     Shutdown,
     /// Being replaced by a session host update: not routable, counted apart.
     Updating,
+    /// Non-fatal health checks failed (a host fault, `model/faults.rs`): still routable.
+    NeedsAssistance,
 }
 
 impl HostStatus {
-    /// Only Available hosts receive new sessions (the service also routes to NeedsAssistance,
-    /// which poolsim does not model separately).
+    /// Only Available and NeedsAssistance hosts receive new sessions (MODEL.md, session host
+    /// lifecycle).
     pub fn accepts_sessions(self) -> bool {
-        self == HostStatus::Available
+        matches!(self, HostStatus::Available | HostStatus::NeedsAssistance)
     }
 
     /// Name used in traces and outputs.
@@ -33,6 +35,7 @@ impl HostStatus {
             HostStatus::Unavailable => "unavailable",
             HostStatus::Shutdown => "shutdown",
             HostStatus::Updating => "updating",
+            HostStatus::NeedsAssistance => "needs_assistance",
         }
     }
 }

@@ -2,17 +2,21 @@
 //! that tie them together. Pure: no I/O, no wall clock.
 
 pub mod assignment;
+pub mod attendance;
 pub mod balancer;
 pub mod config;
 pub mod control;
 pub mod event;
 pub mod failure;
+pub mod faults;
 pub mod feature;
 pub mod host;
 pub mod lifecycle;
+pub mod logon;
 pub mod personal;
 pub mod pool;
 pub mod population;
+pub mod retry;
 pub mod session;
 pub mod sim;
 pub mod streams;

@@ -207,12 +207,14 @@ impl<'c> Personal<'c> {
         let Some((user, since)) = self.waiting[host as usize].take() else {
             return self.became_idle(w, q, host);
         };
-        self.login_waited(w, w.now - since);
+        let waited = w.now - since;
+        self.login_waited(w, waited);
         let h = w.pool.host(host);
         let room = h.open_for_new_sessions() && h.session_count() < w.pool.limit();
         if self.assignments.owner(host) == Some(user) && room {
             let kind = LoginKind::Fresh;
-            return w.request_login(LoginRequest { user, host: Some(host), kind, reply: None });
+            let request = LoginRequest { user, host: Some(host), kind, reply: None, waited };
+            return w.request_login(request);
         }
         w.fail_login(user, Some(host), FailureReason::HostUnavailable);
         self.became_idle(w, q, host);
@@ -262,7 +264,8 @@ impl<'c> Personal<'c> {
         w.trace("unassign", Some(host), Some(former), why);
         w.force_logoff_all(host, why);
         if let Some((user, since)) = self.waiting[host as usize].take() {
-            self.login_waited(w, w.now - since);
+            let waited = w.now - since;
+            self.login_waited(w, waited);
             w.fail_login(user, Some(host), FailureReason::NoResourcesAvailable);
         }
         self.became_idle(w, q, host);

@@ -112,6 +112,17 @@ impl Pool {
         self.limit
     }
 
+    /// Changes the session limit (an admin's `set_max_sessions`). Nobody is evicted: a host
+    /// above the new limit has no free slot and takes no new session until it is below.
+    pub fn set_limit(&mut self, limit: u32) {
+        let ids = 0..self.hosts.len() as HostId;
+        let before: Vec<Contribution> = ids.clone().map(|h| self.contribution(h)).collect();
+        self.limit = limit;
+        for (h, b) in ids.zip(before) {
+            self.apply(h, b);
+        }
+    }
+
     /// The current gauges.
     pub fn gauges(&self) -> &Gauges {
         &self.gauges

@@ -10,11 +10,15 @@ use crate::scenario::names::user_name;
 use rand::RngExt;
 
 const ONLINE: u32 = u32::MAX;
+/// Offline but not in today (attendance): not in the `offline` list, so no login picks them.
+const AWAY: u32 = u32::MAX - 1;
 
 /// The users who can log in.
 pub enum Population {
-    /// `N` named users; `offline` holds those without a session, `pos[u]` where u sits in it.
-    Named { offline: Vec<UserId>, pos: Vec<u32> },
+    /// `N` named users; `offline` holds those without a session who are in today, `pos[u]`
+    /// where u sits in it (or `ONLINE`, or `AWAY` for an offline user not in today); `away[u]`
+    /// marks the users not in today (empty: everybody is, the model without attendance).
+    Named { offline: Vec<UserId>, pos: Vec<u32>, away: Vec<bool> },
     /// Every login is a new user, numbered in order.
     Unbounded { next: UserId },
 }
@@ -23,7 +27,11 @@ impl Population {
     /// `Some(n)`: n named users, all offline; `None`: an unbounded stream of new users.
     pub fn new(users: Option<u32>) -> Self {
         match users {
-            Some(n) => Population::Named { offline: (0..n).collect(), pos: (0..n).collect() },
+            Some(n) => Population::Named {
+                offline: (0..n).collect(),
+                pos: (0..n).collect(),
+                away: Vec::new(),
+            },
             None => Population::Unbounded { next: 0 },
         }
     }
@@ -64,9 +72,14 @@ impl Population {
 
     /// Marks `user` as holding a session.
     pub fn set_online(&mut self, user: UserId) {
-        if let Population::Named { offline, pos } = self {
+        if let Population::Named { offline, pos, .. } = self {
             let p = pos[user as usize];
             if p == ONLINE {
+                return;
+            }
+            if p == AWAY {
+                // Not in today, yet back (a retry or a relogin from an earlier day).
+                pos[user as usize] = ONLINE;
                 return;
             }
             offline.swap_remove(p as usize);
@@ -79,12 +92,36 @@ impl Population {
 
     /// Marks `user` as having no session.
     pub fn set_offline(&mut self, user: UserId) {
-        if let Population::Named { offline, pos } = self {
+        if let Population::Named { offline, pos, away } = self {
             if pos[user as usize] != ONLINE {
+                return;
+            }
+            if away.get(user as usize).is_some_and(|&a| a) {
+                pos[user as usize] = AWAY;
                 return;
             }
             pos[user as usize] = offline.len() as u32;
             offline.push(user);
+        }
+    }
+
+    /// A new day's attendance: `present(u)` says whether user u comes in today. The offline
+    /// users who do are offered to logins again, in user order; the others are not.
+    pub fn set_attendance(&mut self, mut present: impl FnMut(UserId) -> bool) {
+        let Population::Named { offline, pos, away } = self else { return };
+        away.resize(pos.len(), false);
+        offline.clear();
+        for u in 0..pos.len() as UserId {
+            away[u as usize] = !present(u);
+            if pos[u as usize] == ONLINE {
+                continue;
+            }
+            if away[u as usize] {
+                pos[u as usize] = AWAY;
+            } else {
+                pos[u as usize] = offline.len() as u32;
+                offline.push(u);
+            }
         }
     }
 
@@ -116,5 +153,26 @@ mod tests {
         p.set_offline(0);
         assert_eq!(p.next_login(&mut rng), Some(0));
         assert!(p.is_offline(0) && !p.is_offline(1));
+    }
+
+    #[test]
+    fn users_not_in_today_are_offline_but_never_picked() {
+        let mut p = Population::new(Some(4));
+        let mut rng = stream(0, 0, 0);
+        p.set_online(3);
+        p.set_attendance(|u| u == 1 || u == 3);
+        for _ in 0..20 {
+            assert_eq!(p.next_login(&mut rng), Some(1));
+        }
+        assert!(p.is_offline(0) && p.is_offline(2) && !p.is_offline(3));
+        p.set_offline(3);
+        p.set_online(1);
+        assert_eq!(p.next_login(&mut rng), Some(3), "user 3 is in today");
+        p.set_online(0);
+        p.set_offline(0);
+        p.set_online(3);
+        assert_eq!(p.next_login(&mut rng), None, "user 0 logged off and is still away");
+        p.set_attendance(|u| u == 0);
+        assert_eq!(p.next_login(&mut rng), Some(0), "back in the next day");
     }
 }

@@ -5,24 +5,29 @@
 //! Before each event the recorder integrates the state that held since the previous one; after
 //! it, the recorder and the features note the new state.
 
+use super::attendance::Attendance;
 use super::config::{ActionKind, ModelConfig};
 use super::event::Event;
 use super::failure::FailureReason;
+use super::faults::Faults;
 use super::feature::{Feature, Routed};
 use super::host::HostId;
 use super::lifecycle::Lifecycle;
+use super::logon::Logon;
 use super::personal::Personal;
 use super::pool::Pool;
 use super::population::Population;
+use super::retry::Retries;
 use super::session::{SessionId, SessionState, UserId};
 use super::streams;
 use super::update::{UpdateRow, UpdateStatus, Updates};
 use super::workload::ArrivalProcess;
-use super::world::{LoginKind, Queue, World};
+use super::world::{LoginKind, Queue, Reply, World};
 use crate::engine::rng::{SimRng, stream};
 use crate::engine::{Model, SimTime};
 use crate::metrics::Recorder;
 use crate::metrics::catalog::{Metric, MetricValues};
+use crate::metrics::hourly::Hourly;
 use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use rand::RngExt;
@@ -45,6 +50,14 @@ pub struct Features<'c> {
     pub updates: Option<Updates<'c>>,
     /// Hosts deployed by `add_hosts`.
     pub lifecycle: Option<Lifecycle<'c>>,
+    /// Refused users try again.
+    pub retries: Option<Retries<'c>>,
+    /// Who comes in each day.
+    pub attendance: Option<Attendance>,
+    /// Random host faults.
+    pub faults: Option<Faults<'c>>,
+    /// Logon durations and times to desktop (the login path asks it directly).
+    pub logon: Option<Logon<'c>>,
 }
 
 impl Features<'_> {
@@ -57,6 +70,18 @@ impl Features<'_> {
             f(x);
         }
         if let Some(x) = &mut self.lifecycle {
+            f(x);
+        }
+        if let Some(x) = &mut self.retries {
+            f(x);
+        }
+        if let Some(x) = &mut self.attendance {
+            f(x);
+        }
+        if let Some(x) = &mut self.faults {
+            f(x);
+        }
+        if let Some(x) = &mut self.logon {
             f(x);
         }
     }
@@ -74,6 +99,10 @@ pub struct Finished {
     pub update_rows: Vec<UpdateRow>,
     /// Each update's final status, in scenario order.
     pub update_statuses: Vec<UpdateStatus>,
+    /// Each `[[windows]]` window's metrics, in scenario order.
+    pub windows: Vec<MetricValues>,
+    /// The week by the hour.
+    pub hourly: Hourly,
 }
 
 /// The state of one replication.
@@ -98,7 +127,8 @@ impl<'c> PoolSim<'c> {
         // else is scheduled or recorded.
         let personal = Personal::build(cfg, replication, &mut pool, q);
         let bin = keep.detail.then_some(cfg.time_bin);
-        let recorder = Recorder::new(pool.gauges(), cfg.warmup, bin, keep.trace);
+        let recorder = Recorder::new(pool.gauges(), cfg.warmup, bin, keep.trace)
+            .with_windows(&cfg.behaviour.windows);
         let world = World {
             cfg,
             now: 0,
@@ -113,6 +143,10 @@ impl<'c> PoolSim<'c> {
             personal,
             updates: Updates::build(cfg, replication),
             lifecycle: Lifecycle::build(cfg, replication),
+            retries: Retries::build(cfg, replication),
+            attendance: Attendance::build(cfg, replication),
+            faults: Faults::build(cfg, replication),
+            logon: Logon::build(cfg, replication),
         };
         let arrivals = cfg
             .arrivals
@@ -197,20 +231,30 @@ impl<'c> PoolSim<'c> {
             trace: recorded.trace,
             update_rows,
             update_statuses,
+            windows: recorded.windows,
+            hourly: recorded.hourly,
         }
     }
 
     fn on_arrival(&mut self, source: u32, q: &mut Queue) {
         self.schedule_next_arrival(source, self.world.now, q);
         if let Some(user) = self.world.users.next_login(&mut self.rng_users) {
-            self.login(user, LoginKind::Fresh, q);
+            self.login(user, LoginKind::Fresh, None, q);
         }
     }
 
     /// The one login path. A user without a session asks for one: a feature routes it
     /// (personal pools) or the load balancer picks a host; with no host the login fails
-    /// (nothing queues; the user sees an error). Returns whether it got a session now.
-    fn login(&mut self, user: UserId, kind: LoginKind, q: &mut Queue) -> bool {
+    /// (nothing queues; the user sees an error). `reply` names the feature that asked for the
+    /// login; a login the user started (`None`) that is refused is offered to the features
+    /// (retries). Returns whether it got a session now.
+    fn login(
+        &mut self,
+        user: UserId,
+        kind: LoginKind,
+        reply: Option<Reply>,
+        q: &mut Queue,
+    ) -> bool {
         let w = &mut self.world;
         w.recorder.login_attempted();
         let mut routed = None;
@@ -223,26 +267,40 @@ impl<'c> PoolSim<'c> {
             .unwrap_or_else(|| w.pick_host().map(Routed::Now).ok_or(FailureReason::NoCapacity));
         match routed {
             Ok(Routed::Now(host)) => {
-                self.open_login(host, user, kind, q);
+                self.open_login(host, user, kind, 0, q);
                 true
             }
             Ok(Routed::Booting(_)) => false,
             Err(reason) => {
                 w.fail_login(user, None, reason);
+                if reply.is_none() {
+                    self.features.each(|f| f.login_refused(w, q, user));
+                }
                 false
             }
         }
     }
 
-    /// A routed login gets its session on `host`.
-    fn open_login(&mut self, host: HostId, user: UserId, kind: LoginKind, q: &mut Queue) {
+    /// A routed login gets its session on `host`, after waiting `waited` (for a boot). The
+    /// session holds its slot from now; with a logon time its active time starts when the
+    /// desktop is ready.
+    fn open_login(
+        &mut self,
+        host: HostId,
+        user: UserId,
+        kind: LoginKind,
+        waited: SimTime,
+        q: &mut Queue,
+    ) {
         let w = &mut self.world;
         let session = w.open_session(host, user);
         let end = match kind {
             LoginKind::Fresh => {
                 w.trace("login", Some(host), Some(user), "");
-                let length = w.cfg.session.sample(w.now, &mut self.rng_session);
-                w.now.saturating_add(length)
+                let logon = self.features.logon.as_mut().map_or(0, |l| l.placed(w, waited));
+                let ready = w.now.saturating_add(logon);
+                let length = w.cfg.session.sample(ready, &mut self.rng_session);
+                ready.saturating_add(length)
             }
             LoginKind::Resume { until } => {
                 w.trace("relogin", Some(host), Some(user), "");
@@ -259,14 +317,14 @@ impl<'c> PoolSim<'c> {
             for r in std::mem::take(&mut self.world.logins) {
                 let ok = match r.host {
                     Some(host) => {
-                        self.open_login(host, r.user, r.kind, q);
+                        self.open_login(host, r.user, r.kind, r.waited, q);
                         true
                     }
-                    None => self.login(r.user, r.kind, q),
+                    None => self.login(r.user, r.kind, r.reply, q),
                 };
                 if let Some(reply) = r.reply {
                     let w = &mut self.world;
-                    self.features.each(|f| f.login_result(w, reply, ok));
+                    self.features.each(|f| f.login_result(w, q, reply, ok));
                 }
             }
         }
@@ -314,10 +372,10 @@ impl<'c> PoolSim<'c> {
             Some(_) => {
                 w.pool.close_session(id);
                 w.users.set_offline(user);
-                self.login(user, LoginKind::Fresh, q);
+                self.login(user, LoginKind::Fresh, None, q);
             }
             None if w.users.is_offline(user) => {
-                self.login(user, LoginKind::Fresh, q);
+                self.login(user, LoginKind::Fresh, None, q);
             }
             None => {}
         }
@@ -329,6 +387,9 @@ impl<'c> PoolSim<'c> {
         let w = &mut self.world;
         let action = &w.cfg.actions[index as usize];
         let mut detail = "";
+        if let ActionKind::SetMaxSessions(limit) = action.kind {
+            w.pool.set_limit(limit);
+        }
         if let (ActionKind::Drain(on), Some(h)) = (&action.kind, action.host) {
             if w.control.admin_may_drain() {
                 w.pool.set_drain(h, *on);
@@ -371,6 +432,19 @@ impl Model for PoolSim<'_> {
             Event::Lifecycle(e) => {
                 if let Some(l) = &mut self.features.lifecycle {
                     l.handle(w, q, e);
+                }
+            }
+            Event::Users(e) => {
+                if let Some(r) = &mut self.features.retries {
+                    r.handle(w, e);
+                }
+                if let Some(a) = &mut self.features.attendance {
+                    a.handle(w, q, e);
+                }
+            }
+            Event::Fault(e) => {
+                if let Some(f) = &mut self.features.faults {
+                    f.handle(w, q, e);
                 }
             }
         }

@@ -27,6 +27,18 @@ pub const RELOGIN_CHOICE: u64 = 42;
 pub const RELOGIN_DELAY: u64 = 43;
 /// Deployed hosts: provisioning and agent-upgrade times.
 pub const LIFECYCLE: u64 = 44;
+/// Refused users: time to their next attempt.
+pub const RETRY_DELAY: u64 = 45;
+/// Named users: who comes in on each day.
+pub const ATTENDANCE: u64 = 46;
+/// Logon durations.
+pub const LOGON: u64 = 47;
+/// Host faults: times to failure.
+pub const FAULT_TIME: u64 = 48;
+/// Host faults: repair times.
+pub const REPAIR_TIME: u64 = 49;
+/// Host faults: fatal or NeedsAssistance.
+pub const FAULT_KIND: u64 = 50;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -49,6 +61,12 @@ mod tests {
             RELOGIN_CHOICE,
             RELOGIN_DELAY,
             LIFECYCLE,
+            RETRY_DELAY,
+            ATTENDANCE,
+            LOGON,
+            FAULT_TIME,
+            REPAIR_TIME,
+            FAULT_KIND,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");

@@ -531,7 +531,7 @@ impl<'c> Updates<'c> {
         if w.users.is_offline(p.user) {
             let kind = LoginKind::Resume { until: p.planned_end };
             let reply = Some(Reply::UpdateRelogin(slot));
-            w.request_login(LoginRequest { user: p.user, host: None, kind, reply });
+            w.request_login(LoginRequest { user: p.user, host: None, kind, reply, waited: 0 });
         } else {
             // Already back through a fresh login: disrupted until now.
             self.relogin_done(w.now, slot, true);
@@ -644,9 +644,10 @@ impl Feature for Updates<'_> {
         Some("")
     }
 
-    fn login_result(&mut self, w: &mut World, reply: Reply, ok: bool) {
-        let Reply::UpdateRelogin(slot) = reply;
-        self.relogin_done(w.now, slot, ok);
+    fn login_result(&mut self, w: &mut World, _q: &mut Queue, reply: Reply, ok: bool) {
+        if let Reply::UpdateRelogin(slot) = reply {
+            self.relogin_done(w.now, slot, ok);
+        }
     }
 
     /// Notes the pool's state after an event, for the capacity low-water mark.

@@ -36,6 +36,13 @@ pub enum LoginKind {
 pub enum Reply {
     /// The update's pending relogin `slot`.
     UpdateRelogin(u32),
+    /// Attempt `attempt` (2, 3, …) of a refused `user` (`model/retry.rs`).
+    Retry {
+        /// Who.
+        user: UserId,
+        /// Which attempt.
+        attempt: u32,
+    },
 }
 
 /// A login a feature asks the world to make, served by the model's one login path right after
@@ -50,6 +57,9 @@ pub struct LoginRequest {
     pub kind: LoginKind,
     /// Who to tell whether it got a session.
     pub reply: Option<Reply>,
+    /// How long the login already waited (for a boot) before this request: part of its time
+    /// to desktop.
+    pub waited: SimTime,
 }
 
 /// The state every feature shares.

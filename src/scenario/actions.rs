@@ -79,6 +79,14 @@ pub enum ActionSpec {
         /// When.
         at: At,
     },
+    /// Pooled pools: change the max session limit. Lowering it evicts nobody; a host above
+    /// the new limit takes no new session until it is below.
+    SetMaxSessions {
+        /// When.
+        at: At,
+        /// The new limit (1 to 999999).
+        max_sessions: i64,
+    },
 }
 
 impl ActionSpec {
@@ -96,6 +104,7 @@ impl ActionSpec {
             | ActionSpec::UpdateResume { at }
             | ActionSpec::UpdateCancel { at }
             | ActionSpec::UpdateRetry { at } => *at,
+            ActionSpec::SetMaxSessions { at, .. } => *at,
         }
     }
 
@@ -125,6 +134,7 @@ impl ActionSpec {
             ActionSpec::UpdateResume { .. } => "update_resume",
             ActionSpec::UpdateCancel { .. } => "update_cancel",
             ActionSpec::UpdateRetry { .. } => "update_retry",
+            ActionSpec::SetMaxSessions { .. } => "set_max_sessions",
         }
     }
 

@@ -8,12 +8,15 @@ pub mod actions;
 pub mod add_hosts;
 pub mod duration;
 pub mod error;
+pub mod faults;
 pub mod instant;
 pub mod names;
 pub mod personal;
 pub mod sizing;
 pub mod update;
+pub mod users;
 mod validate;
+pub mod windows;
 pub mod workload;
 
 pub use actions::ActionSpec;
@@ -68,6 +71,11 @@ pub struct Scenario {
     /// Several session host updates, one after another (instead of `[update]`).
     #[serde(default)]
     pub updates: Vec<UpdateSpec>,
+    /// Random host faults (see `scenario/faults.rs`).
+    pub faults: Option<faults::FaultsSpec>,
+    /// Named clock-time windows whose metrics are reported apart (see `scenario/windows.rs`).
+    #[serde(default)]
+    pub windows: Vec<windows::WindowSpec>,
 }
 
 fn default_replications() -> u32 {

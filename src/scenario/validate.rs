@@ -37,6 +37,9 @@ fn run_checks(s: &Scenario) -> Check {
     actions(s)?;
     super::add_hosts::check(s, session_dist)?;
     super::update::check(s, session_dist)?;
+    super::users::check(s, session_dist)?;
+    super::faults::check(s, session_dist)?;
+    super::windows::check(s)?;
     super::personal::check(s)
 }
 

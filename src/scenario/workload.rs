@@ -20,6 +20,13 @@ pub struct WorkloadSpec {
     /// Optional: a user signed out by the service (an update's forced log-off) signs in
     /// again with `probability`, `after` a delay, to finish the planned session.
     pub relogin: Option<ReconnectSpec>,
+    /// Optional logon duration: a login holds its slot from placement and the desktop is
+    /// ready after this time (see `scenario/users.rs`).
+    pub logon: Option<SessionDist>,
+    /// Optional: a refused user tries again (see `scenario/users.rs`).
+    pub retry: Option<super::users::RetrySpec>,
+    /// Optional: the chance that a named user logs in at all on a given day.
+    pub attendance: Option<f64>,
 }
 
 /// One arrival process or several.
