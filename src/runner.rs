@@ -2,9 +2,12 @@
 //! replication order — so the output is the same whatever the thread count.
 
 use crate::engine::{self, EventQueue, RunStats};
+use crate::metrics::catalog::Metric;
+use crate::metrics::hourly::Hourly;
 use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
-use crate::metrics::{MetricValues, Summaries};
+use crate::metrics::windows::WINDOW_METRICS;
+use crate::metrics::{MetricValues, Summaries, WindowSummaries};
 use crate::model::update::{UpdateRow, UpdateStatus};
 use crate::model::{Keep, ModelConfig, PoolSim};
 use crate::scenario::{AssignmentSpec, Scenario};
@@ -29,6 +32,10 @@ pub struct ReplicationOutput {
     pub update_rows: Vec<UpdateRow>,
     /// Each update's final status, in scenario order.
     pub update_statuses: Vec<UpdateStatus>,
+    /// Each `[[windows]]` window's metrics, in scenario order.
+    pub windows: Vec<MetricValues>,
+    /// The week by the hour.
+    pub hourly: Hourly,
 }
 
 /// Runs replication `index` of `scenario`.
@@ -58,6 +65,8 @@ fn replication(
         assignments,
         update_rows: recorded.update_rows,
         update_statuses: recorded.update_statuses,
+        windows: recorded.windows,
+        hourly: recorded.hourly,
     }
 }
 
@@ -68,6 +77,10 @@ pub struct RunOutput {
     pub replications: Vec<ReplicationOutput>,
     /// Metrics summarised across replications.
     pub summaries: Summaries,
+    /// Each window's metrics summarised across replications.
+    pub windows: WindowSummaries,
+    /// The week by the hour, summed over replications.
+    pub hourly: Hourly,
 }
 
 impl RunOutput {
@@ -91,5 +104,42 @@ pub fn run(scenario: &Scenario, trace: bool, on_done: &(dyn Fn() + Sync)) -> Run
         })
         .collect();
     let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
-    RunOutput { replications, summaries }
+    let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
+        .map(|i| replications.iter().filter_map(|r| r.windows.get(i)).collect())
+        .collect();
+    let windows = summarise_windows(scenario, &per_window);
+    let mut hourly = Hourly::default();
+    replications.iter().for_each(|r| hourly.add(&r.hourly));
+    RunOutput { replications, summaries, windows, hourly }
+}
+
+/// The metrics a scenario's windows report: users denied only with retries, time to desktop
+/// only with a logon time, as for the whole run.
+pub fn window_metrics(scenario: &Scenario) -> Vec<Metric> {
+    let w = &scenario.workload;
+    WINDOW_METRICS
+        .into_iter()
+        .filter(|m| match m {
+            Metric::UsersDenied => w.retry.is_some(),
+            Metric::TimeToDesktopP50Seconds | Metric::TimeToDesktopP95Seconds => w.logon.is_some(),
+            _ => true,
+        })
+        .collect()
+}
+
+/// Summarises each window's replications (`per_window[i]`: window i's values, in
+/// replication order).
+pub fn summarise_windows(
+    scenario: &Scenario,
+    per_window: &[Vec<&MetricValues>],
+) -> WindowSummaries {
+    let metrics = window_metrics(scenario);
+    WindowSummaries(
+        scenario
+            .windows
+            .iter()
+            .zip(per_window)
+            .map(|(w, values)| (w.name.clone(), Summaries::of_metrics(values, &metrics)))
+            .collect(),
+    )
 }

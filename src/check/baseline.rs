@@ -4,7 +4,7 @@
 //! The file is deterministic — fixed key order (the catalog's), no timestamps, no machine
 //! details — so re-recording it after a behaviour change produces a small, reviewable diff.
 
-use crate::metrics::Summaries;
+use crate::metrics::{Summaries, WindowSummaries};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,9 @@ pub struct Baseline {
     pub duration: String,
     /// Each metric's mean and confidence interval, in catalog order.
     pub metrics: Vec<MetricRecord>,
+    /// Each `[[windows]]` window's metrics, named `metric[window]`; absent without windows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<MetricRecord>,
 }
 
 /// One metric of a baseline.
@@ -59,12 +62,27 @@ impl Baseline {
                     ci95: s.ci95,
                 })
                 .collect(),
+            windows: Vec::new(),
         }
+    }
+
+    /// Adds the windows' metrics of the same run.
+    pub fn with_windows(mut self, windows: &WindowSummaries) -> Self {
+        self.windows = windows
+            .flat()
+            .map(|(name, s)| MetricRecord { name, mean: s.mean, ci95: s.ci95 })
+            .collect();
+        self
     }
 
     /// The record of metric `name`.
     pub fn metric(&self, name: &str) -> Option<&MetricRecord> {
         self.metrics.iter().find(|m| m.name == name)
+    }
+
+    /// The record of window metric `name` (`metric[window]`).
+    pub fn window_metric(&self, name: &str) -> Option<&MetricRecord> {
+        self.windows.iter().find(|m| m.name == name)
     }
 
     /// Renders the file: pretty JSON with a final newline.

@@ -9,7 +9,8 @@
 use super::baseline::Baseline;
 use super::tolerance::Tolerances;
 use crate::metrics::catalog::{self, Better};
-use crate::metrics::{MetricSummary, Summaries};
+use crate::metrics::summary::split_window;
+use crate::metrics::{MetricSummary, Summaries, WindowSummaries};
 use serde::Serialize;
 
 /// The outcome for one metric.
@@ -106,6 +107,31 @@ pub fn compare(baseline: &Baseline, now: &Summaries, tolerances: &Tolerances) ->
     Comparison { rows }
 }
 
+/// Compares this run's window metrics (`metric[window]`) with the baseline's, as
+/// [`compare`] does the whole run's.
+pub fn compare_windows(
+    baseline: &Baseline,
+    now: &WindowSummaries,
+    tolerances: &Tolerances,
+) -> Vec<Row> {
+    let flat: Vec<(String, &MetricSummary)> = now.flat().collect();
+    let mut rows: Vec<Row> = flat
+        .iter()
+        .map(|(name, summary)| {
+            let recorded = baseline.window_metric(name);
+            let side = recorded.map(|m| Side { mean: m.mean, ci95: m.ci95 });
+            compare_metric(name, side, Side::of(summary), tolerances)
+        })
+        .collect();
+    for m in &baseline.windows {
+        if !flat.iter().any(|(n, _)| *n == m.name) {
+            let side = Some(Side { mean: m.mean, ci95: m.ci95 });
+            rows.push(compare_metric(&m.name, side, Side { mean: None, ci95: None }, tolerances));
+        }
+    }
+    rows
+}
+
 /// A metric's mean and confidence interval on one side.
 #[derive(Clone, Copy)]
 struct Side {
@@ -146,13 +172,15 @@ fn compare_metric(name: &str, base: Option<Side>, now: Side, tolerances: &Tolera
     };
     let change = n - b;
     let noise = base.half_width().hypot(now.half_width());
-    let allowed = tolerances.of(name).slack(b).max(noise);
+    // A window's metric (`metric[window]`) has its metric's tolerance and direction.
+    let (metric, _) = split_window(name);
+    let allowed = tolerances.of(metric).slack(b).max(noise);
     row.change = Some(change);
     row.allowed = Some(allowed);
     if change.abs() <= allowed {
         return row;
     }
-    let better = catalog::def(name).map_or(Better::Neither, |d| d.better);
+    let better = catalog::def(metric).map_or(Better::Neither, |d| d.better);
     row.verdict = match (better, change > 0.0) {
         (Better::Neither, _) => Verdict::Changed,
         (Better::Lower, true) | (Better::Higher, false) => Verdict::Regression,
@@ -184,6 +212,7 @@ mod tests {
             seed: 1,
             replications: 3,
             duration: "1d".into(),
+            windows: Vec::new(),
             metrics: s
                 .0
                 .iter()

@@ -54,16 +54,22 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
             scenario.name
         )));
     }
-    let summaries = run(&scenario, &args)?;
+    let result = run(&scenario, &args)?;
     let Some(baseline) = baseline else {
-        let bytes = Baseline::of(&scenario, &summaries).to_json();
+        let bytes =
+            Baseline::of(&scenario, &result.summaries).with_windows(&result.windows).to_json();
         write(&args.baseline, &bytes)?;
         if !args.quiet {
             println!("{}: wrote baseline {}", scenario.name, args.baseline.display());
         }
         return Ok(());
     };
-    let comparison = check::compare(&baseline, &summaries, &tolerances);
+    let mut comparison = check::compare(&baseline, &result.summaries, &tolerances);
+    comparison.rows.extend(check::compare::compare_windows(
+        &baseline,
+        &result.windows,
+        &tolerances,
+    ));
     if let (Some(format), Some(path)) = (args.report, &args.report_file) {
         let bytes = match format {
             ReportFormat::Json => check::report::json(
@@ -98,7 +104,7 @@ fn read_baseline(path: &Path) -> Result<Baseline, Failure> {
         .map_err(|m| Failure::Input(format!("{}: not a poolsim baseline: {m}", path.display())))
 }
 
-fn run(scenario: &Scenario, args: &CheckArgs) -> Result<crate::metrics::Summaries, Failure> {
+fn run(scenario: &Scenario, args: &CheckArgs) -> Result<runner::RunOutput, Failure> {
     let pool = thread_pool(args.threads)?;
     let progress = crate::progress::Progress::new(
         u64::from(scenario.replications),
@@ -107,7 +113,7 @@ fn run(scenario: &Scenario, args: &CheckArgs) -> Result<crate::metrics::Summarie
     );
     let result = pool.install(|| runner::run(scenario, false, &|| progress.inc()));
     progress.finish();
-    Ok(result.summaries)
+    Ok(result)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

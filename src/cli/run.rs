@@ -92,6 +92,7 @@ fn write_outputs(
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("summary.json", output::tables::summary_json_with_stats(scenario, run, stats)),
         ("replications.csv", output::replications_csv(run)),
+        ("hourly.csv", output::hourly::hourly_csv(&run.hourly)),
     ];
     if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
         files.push(("timeseries.csv", output::timeseries_csv(rows)));
@@ -124,11 +125,29 @@ fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
             None => println!("  {name:<w$} {mean:>14.6}"),
         }
     }
+    print_windows(run, w);
     for i in 0..scenario.all_updates().len() {
         let statuses = run.replications.iter().filter_map(|r| r.update_statuses.get(i).copied());
         println!("  {:<w$} {}", scenario.update_field(i), update_tally(statuses));
     }
     println!("outputs in {}", dir.display());
+}
+
+/// Each window's metrics, under the window's name.
+fn print_windows(run: &RunOutput, w: usize) {
+    for (window, summaries) in &run.windows.0 {
+        println!("  window {window}:");
+        for (name, s) in &summaries.0 {
+            let Some(mean) = s.mean else { continue };
+            let w = w - 2;
+            match s.ci95 {
+                Some([lo, hi]) => {
+                    println!("    {name:<w$} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})")
+                }
+                None => println!("    {name:<w$} {mean:>14.6}"),
+            }
+        }
+    }
 }
 
 /// How an update ended across replications, e.g. "succeeded 9, failed 1 (of 10)".

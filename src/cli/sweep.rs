@@ -60,6 +60,8 @@ struct Plan {
     /// Each point's swept values as written in `sweep.csv`, by point number.
     values: Vec<Vec<String>>,
     header: Vec<String>,
+    /// The window metric columns (`metric[window]`), after the catalog's.
+    windows: Vec<String>,
     /// Identifies the sweep for `--resume`: the columns and every point's full scenario.
     fingerprint: Vec<u8>,
     out: PathBuf,
@@ -73,6 +75,17 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|g| Goal::parse(g).map_err(|m| Failure::Input(format!("--goal {m}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = plan(&args)?;
+    for g in &goals {
+        if crate::metrics::summary::split_window(&g.metric).1.is_some()
+            && !plan.windows.contains(&g.metric)
+        {
+            return Err(Failure::Input(format!(
+                "--goal \"{}\": no such window metric; the scenario's are: {}",
+                g.metric.escape_debug(),
+                plan.windows.join(", ")
+            )));
+        }
+    }
     let pool = thread_pool(args.threads)?;
     std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
     let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan, args.quiet)? };
@@ -83,7 +96,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let rows = run_points(&plan, &pool, done, args.quiet)?;
     let table = SweepTable {
         params: plan.axes.iter().map(|a| a.path.clone()).collect(),
-        metrics: METRICS.iter().map(|d| d.name.to_string()).collect(),
+        metrics: METRICS.iter().map(|d| d.name.to_string()).chain(plan.windows.clone()).collect(),
         rows: rows.into_values().collect(),
     };
     let sweep_csv = plan.out.join("sweep.csv");
@@ -128,7 +141,20 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
         jobs.push(PointJob { index: point.index, scenario });
     }
     let params: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    let metrics: Vec<&str> = METRICS.iter().map(|d| d.name).collect();
+    let windows: Vec<String> = jobs.first().map_or_else(Vec::new, |j| {
+        let metrics = crate::runner::window_metrics(&j.scenario);
+        let names = j.scenario.windows.iter().map(|w| w.name.clone());
+        names
+            .flat_map(|w| {
+                let w2 = w.clone();
+                metrics
+                    .iter()
+                    .map(move |m| format!("{}[{w2}]", crate::metrics::METRICS[*m as usize].name))
+            })
+            .collect()
+    });
+    let mut metrics: Vec<&str> = METRICS.iter().map(|d| d.name).collect();
+    metrics.extend(windows.iter().map(String::as_str));
     let header = sweep::table::header(&params, &metrics);
     let mut fingerprint = header.join(",").into_bytes();
     for j in &jobs {
@@ -137,7 +163,7 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
     fingerprint.push(b'\n');
     let name = jobs.first().map_or("sweep".to_string(), |j| format!("{}-sweep", j.scenario.name));
     let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(name));
-    Ok(Plan { axes, jobs, values, header, fingerprint, out })
+    Ok(Plan { axes, jobs, values, header, windows, fingerprint, out })
 }
 
 /// Starts a new sweep: the plan and an empty partial file.
@@ -240,7 +266,11 @@ fn run_points(
 fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
     SweepRow {
         params: plan.values[p.index].clone(),
-        cells: sweep::table::metric_cells(&p.summaries),
+        cells: [
+            sweep::table::metric_cells(&p.summaries),
+            sweep::table::window_cells(&p.windows, &plan.windows),
+        ]
+        .concat(),
     }
 }
 

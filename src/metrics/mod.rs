@@ -12,4 +12,4 @@ pub mod windows;
 
 pub use catalog::{Better, METRICS, MetricDef, MetricValues};
 pub use recorder::Recorder;
-pub use summary::{MetricSummary, Summaries};
+pub use summary::{MetricSummary, Summaries, WindowSummaries};

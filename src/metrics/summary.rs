@@ -1,6 +1,6 @@
 //! Summaries of a metric across replications: mean, p05, p95, 95 % confidence interval.
 
-use super::catalog::{METRICS, MetricValues};
+use super::catalog::{METRICS, Metric, MetricValues};
 use super::stats::{confidence_interval, mean, quantile};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -53,6 +53,19 @@ impl Summaries {
         )
     }
 
+    /// Summarises only `metrics` (in the order given), e.g. a window's.
+    pub fn of_metrics(replications: &[&MetricValues], metrics: &[Metric]) -> Self {
+        Summaries(
+            metrics
+                .iter()
+                .map(|&m| {
+                    let values = replications.iter().map(|r| r.0[m as usize]).collect();
+                    (METRICS[m as usize].name, MetricSummary::of(values))
+                })
+                .collect(),
+        )
+    }
+
     /// The summary of metric `name`.
     pub fn get(&self, name: &str) -> Option<&MetricSummary> {
         self.0.iter().find(|(n, _)| *n == name).map(|(_, s)| s)
@@ -67,5 +80,40 @@ impl Serialize for Summaries {
             map.serialize_entry(name, summary)?;
         }
         map.end()
+    }
+}
+
+/// Every window's metrics across replications, in scenario order: (window name, summaries).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowSummaries(pub Vec<(String, Summaries)>);
+
+impl WindowSummaries {
+    /// The summary of `metric` in window `window`.
+    pub fn get(&self, window: &str, metric: &str) -> Option<&MetricSummary> {
+        self.0.iter().find(|(w, _)| w == window).and_then(|(_, s)| s.get(metric))
+    }
+
+    /// Every (`metric[window]`, summary), window by window: the names goals and baselines use.
+    pub fn flat(&self) -> impl Iterator<Item = (String, &MetricSummary)> {
+        self.0.iter().flat_map(|(w, s)| s.0.iter().map(move |(m, v)| (format!("{m}[{w}]"), v)))
+    }
+}
+
+impl Serialize for WindowSummaries {
+    /// A JSON object keyed by window name, each keyed by metric name.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, summaries) in &self.0 {
+            map.serialize_entry(name, summaries)?;
+        }
+        map.end()
+    }
+}
+
+/// Splits `metric[window]` into its parts; a plain metric name has no window.
+pub fn split_window(name: &str) -> (&str, Option<&str>) {
+    match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+        Some((metric, window)) => (metric, Some(window)),
+        None => (name, None),
     }
 }

@@ -39,6 +39,8 @@ pub enum UsersEvent {
     Retry { user: UserId, attempt: u16 },
     /// A new day: who comes in today.
     Day,
+    /// A user who gave up is back in the arrivals' choice.
+    Release { user: UserId },
 }
 
 /// Host faults.

@@ -105,6 +105,32 @@ impl Population {
         }
     }
 
+    /// Takes offline `user` out of the logins' choice (a refused user busy retrying, or one
+    /// who gave up for the day) until [`Population::release`], a session, or the next day's
+    /// attendance.
+    pub fn hold(&mut self, user: UserId) {
+        let Population::Named { offline, pos, .. } = self else { return };
+        let p = pos[user as usize];
+        if p == ONLINE || p == AWAY {
+            return;
+        }
+        offline.swap_remove(p as usize);
+        if let Some(&moved) = offline.get(p as usize) {
+            pos[moved as usize] = p;
+        }
+        pos[user as usize] = AWAY;
+    }
+
+    /// Gives a held user back to the logins' choice (unless they are not in today).
+    pub fn release(&mut self, user: UserId) {
+        let Population::Named { offline, pos, away } = self else { return };
+        if pos[user as usize] != AWAY || away.get(user as usize).is_some_and(|&a| a) {
+            return;
+        }
+        pos[user as usize] = offline.len() as u32;
+        offline.push(user);
+    }
+
     /// A new day's attendance: `present(u)` says whether user u comes in today. The offline
     /// users who do are offered to logins again, in user order; the others are not.
     pub fn set_attendance(&mut self, mut present: impl FnMut(UserId) -> bool) {
@@ -174,5 +200,21 @@ mod tests {
         assert_eq!(p.next_login(&mut rng), None, "user 0 logged off and is still away");
         p.set_attendance(|u| u == 0);
         assert_eq!(p.next_login(&mut rng), Some(0), "back in the next day");
+    }
+
+    #[test]
+    fn held_users_are_offline_but_not_picked_until_released() {
+        let mut p = Population::new(Some(2));
+        let mut rng = stream(0, 0, 0);
+        p.hold(0);
+        assert!(p.is_offline(0));
+        for _ in 0..20 {
+            assert_eq!(p.next_login(&mut rng), Some(1));
+        }
+        p.set_offline(0);
+        assert_eq!(p.next_login(&mut rng), Some(1), "a refused attempt keeps the hold");
+        p.release(0);
+        p.set_online(1);
+        assert_eq!(p.next_login(&mut rng), Some(0));
     }
 }

@@ -5,7 +5,9 @@
 //! attempt gets a session or `attempts` attempts (the first included) have been refused; then
 //! the user gives up (`users_denied`). Every refused attempt still counts in
 //! `logins_failed` and `login_failure_rate`; `login_retries` counts the attempts after the
-//! first. A user who got a session some other way before their retry is due does not retry.
+//! first. While retrying, and after giving up until the next midnight, a named user is held
+//! out of the arrivals' choice: a storm's or profile's next login is somebody else's, not the
+//! same person again under another arrival.
 
 use super::config::{ModelConfig, RetryConfig};
 use super::event::{Event, UsersEvent};
@@ -15,6 +17,7 @@ use super::streams;
 use super::world::{LoginKind, LoginRequest, Queue, Reply, World};
 use crate::engine::SimTime;
 use crate::engine::rng::{SimRng, stream};
+use crate::engine::time::DAY;
 use crate::metrics::catalog::{Metric, MetricValues};
 
 /// The retries of one replication.
@@ -33,9 +36,13 @@ impl<'c> Retries<'c> {
         Some(Self { cfg: retry, rng, retries: 0, denied: 0 })
     }
 
-    /// Attempt `attempt` (2, 3, …) of `user` is due.
+    /// Attempt `attempt` (2, 3, …) of `user` is due, or a user who gave up is back.
     pub fn handle(&mut self, w: &mut World, e: UsersEvent) {
-        let UsersEvent::Retry { user, attempt } = e else { return };
+        let (user, attempt) = match e {
+            UsersEvent::Retry { user, attempt } => (user, attempt),
+            UsersEvent::Release { user } => return w.users.release(user),
+            UsersEvent::Day => return,
+        };
         if !w.users.is_offline(user) {
             return;
         }
@@ -52,9 +59,12 @@ impl<'c> Retries<'c> {
 
     /// Attempt `attempt` of `user` was refused: try again later or give up.
     fn refused(&mut self, w: &mut World, q: &mut Queue, user: UserId, attempt: u32) {
+        w.users.hold(user);
         if attempt >= self.cfg.attempts {
             self.denied += u64::from(w.recorder.measuring());
             w.recorder.user_denied();
+            let midnight = (w.now / DAY + 1) * DAY;
+            q.schedule(midnight, Event::Users(UsersEvent::Release { user }));
             return;
         }
         let delay = self.cfg.after.sample(w.now, &mut self.rng);

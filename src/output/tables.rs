@@ -92,6 +92,10 @@ pub fn trace_csv(records: &[TraceRecord]) -> Vec<u8> {
     finish(w)
 }
 
+fn is_empty(w: &&crate::metrics::WindowSummaries) -> bool {
+    w.0.is_empty()
+}
+
 #[derive(Serialize)]
 struct SummaryFile<'a> {
     scenario: &'a str,
@@ -100,6 +104,9 @@ struct SummaryFile<'a> {
     replications: u32,
     duration: String,
     metrics: &'a crate::metrics::Summaries,
+    /// Per `[[windows]]` window, its interval metrics; absent without windows.
+    #[serde(skip_serializing_if = "is_empty")]
+    windows: &'a crate::metrics::WindowSummaries,
     /// Run statistics (`poolsim run --stats`); absent otherwise, as they vary run to run.
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<serde_json::Value>,
@@ -124,6 +131,7 @@ pub fn summary_json_with_stats<T: Serialize>(
         replications: scenario.replications,
         duration: scenario.duration.to_string(),
         metrics: &run.summaries,
+        windows: &run.windows,
         stats,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).expect("summary serialises");

@@ -6,9 +6,9 @@
 //! uses the scenario's own seed (common random numbers), so differences between points come
 //! from the parameters, not from different luck.
 
-use crate::metrics::{MetricValues, Summaries};
+use crate::metrics::{MetricValues, Summaries, WindowSummaries};
 use crate::model::Keep;
-use crate::runner::run_replication;
+use crate::runner::{run_replication, summarise_windows};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -30,11 +30,14 @@ pub struct PointResult {
     pub index: usize,
     /// Its metrics across replications.
     pub summaries: Summaries,
+    /// Its windows' metrics across replications.
+    pub windows: WindowSummaries,
 }
 
 /// Collects one point's replications until all are in.
 struct Slot {
-    values: Vec<Option<MetricValues>>,
+    /// Per replication: the run's metrics and each window's.
+    values: Vec<Option<(MetricValues, Vec<MetricValues>)>>,
     missing: usize,
 }
 
@@ -64,22 +67,33 @@ pub fn execute(
             return;
         }
         let keep = Keep { detail: false, trace: false };
-        let metrics = run_replication(&jobs[j].scenario, r, keep).metrics;
+        let out = run_replication(&jobs[j].scenario, r, keep);
         on_replication();
-        if let Some(summaries) = deposit(&slots[j], r as usize, metrics) {
-            on_point(PointResult { index: jobs[j].index, summaries });
+        let values = (out.metrics, out.windows);
+        if let Some((summaries, windows)) =
+            deposit(&jobs[j].scenario, &slots[j], r as usize, values)
+        {
+            on_point(PointResult { index: jobs[j].index, summaries, windows });
         }
     });
 }
 
 /// Stores a replication's metrics; returns the point's summaries when it was the last one.
-fn deposit(slot: &Mutex<Slot>, r: usize, metrics: MetricValues) -> Option<Summaries> {
+fn deposit(
+    scenario: &Scenario,
+    slot: &Mutex<Slot>,
+    r: usize,
+    values: (MetricValues, Vec<MetricValues>),
+) -> Option<(Summaries, WindowSummaries)> {
     let mut s = slot.lock().unwrap_or_else(|p| p.into_inner());
-    s.values[r] = Some(metrics);
+    s.values[r] = Some(values);
     s.missing -= 1;
     if s.missing > 0 {
         return None;
     }
-    let all: Vec<&MetricValues> = s.values.iter().flatten().collect();
-    Some(Summaries::of(&all))
+    let all: Vec<&MetricValues> = s.values.iter().flatten().map(|(m, _)| m).collect();
+    let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
+        .map(|i| s.values.iter().flatten().filter_map(|(_, w)| w.get(i)).collect())
+        .collect();
+    Some((Summaries::of(&all), summarise_windows(scenario, &per_window)))
 }

@@ -46,14 +46,16 @@ pub struct Goal {
 }
 
 impl Goal {
-    /// Parses `metric<=value` (also `<`, `>=`, `>`); the metric must be in the catalog.
+    /// Parses `metric<=value` (also `<`, `>=`, `>`); the metric must be in the catalog. A
+    /// window's metric is written `metric[window]` (the window is checked against the
+    /// scenario by the caller).
     pub fn parse(text: &str) -> Result<Self, String> {
         let ops = [("<=", Cmp::Le), (">=", Cmp::Ge), ("<", Cmp::Lt), (">", Cmp::Gt)];
         let (metric, cmp, raw) = ops
             .iter()
             .find_map(|(s, c)| text.split_once(s).map(|(m, v)| (m.trim(), *c, v.trim())))
             .ok_or_else(|| format!("\"{text}\": expected metric<=value (or <, >=, >)"))?;
-        if catalog::def(metric).is_none() {
+        if catalog::def(crate::metrics::summary::split_window(metric).0).is_none() {
             let names: Vec<&str> = catalog::METRICS.iter().map(|d| d.name).collect();
             return Err(format!("\"{metric}\" is not a metric; allowed: {}", names.join(", ")));
         }

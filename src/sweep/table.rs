@@ -2,7 +2,7 @@
 //! p95 and 95 % confidence interval. Rendered here and read back (for `--goal`, `--resume` and
 //! `poolsim plot`), so every consumer shares one definition of the columns.
 
-use crate::metrics::Summaries;
+use crate::metrics::{MetricSummary, Summaries, WindowSummaries};
 use crate::output::tables::cell;
 
 /// The statistics written for each metric, as column suffixes, in order.
@@ -20,14 +20,22 @@ pub enum Stat {
 
 /// The metric cells of one point, aligned with the table's metric columns.
 pub fn metric_cells(summaries: &Summaries) -> Vec<String> {
-    summaries
-        .0
+    summaries.0.iter().flat_map(|(_, s)| stat_cells(Some(s))).collect()
+}
+
+/// The cells of window metrics `names` (`metric[window]`), empty where a point lacks one.
+pub fn window_cells(windows: &WindowSummaries, names: &[String]) -> Vec<String> {
+    let flat: Vec<(String, &MetricSummary)> = windows.flat().collect();
+    names
         .iter()
-        .flat_map(|(_, s)| {
-            let [lo, hi] = s.ci95.map_or([None, None], |[l, h]| [Some(l), Some(h)]);
-            [s.mean, s.p05, s.p95, lo, hi].map(cell)
-        })
+        .flat_map(|n| stat_cells(flat.iter().find(|(f, _)| f == n).map(|(_, s)| *s)))
         .collect()
+}
+
+fn stat_cells(s: Option<&MetricSummary>) -> [String; 5] {
+    let Some(s) = s else { return Default::default() };
+    let [lo, hi] = s.ci95.map_or([None, None], |[l, h]| [Some(l), Some(h)]);
+    [s.mean, s.p05, s.p95, lo, hi].map(cell)
 }
 
 /// The header: the parameters, then `<metric>_<stat>` for every metric.
