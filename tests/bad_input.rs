@@ -135,6 +135,69 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "actions[0].count",
         ),
         (
+            "attendance above 1",
+            edit("arrivals = {", "users = 50\nattendance = 1.5\narrivals = {"),
+            "workload.attendance",
+        ),
+        (
+            "attendance without named users",
+            edit("arrivals = {", "attendance = 0.9\narrivals = {"),
+            "workload.users",
+        ),
+        (
+            "no attempt at all",
+            edit(
+                "arrivals = {",
+                "retry = { attempts = 0, after = { dist = \"fixed\", value = \"1m\" } }\narrivals = {",
+            ),
+            "workload.retry.attempts",
+        ),
+        (
+            "zero logon time",
+            edit("arrivals = {", "logon = { dist = \"fixed\", value = \"0s\" }\narrivals = {"),
+            "workload.logon",
+        ),
+        (
+            "session limit of zero at run time",
+            format!(
+                "{GOOD}\n[[actions]]\nat = \"1h\"\nkind = \"set_max_sessions\"\nmax_sessions = 0\n"
+            ),
+            "actions[0].max_sessions",
+        ),
+        (
+            "zero mean time between failures",
+            format!(
+                "{GOOD}\n[faults]\nmtbf = \"0s\"\nrepair = {{ dist = \"fixed\", value = \"1h\" }}\n"
+            ),
+            "faults.mtbf",
+        ),
+        (
+            "fault probability above 1",
+            format!(
+                "{GOOD}\n[faults]\nmtbf = \"30d\"\nrepair = {{ dist = \"fixed\", value = \"1h\" }}\nneeds_assistance_probability = 2\n"
+            ),
+            "faults.needs_assistance_probability",
+        ),
+        (
+            "window name with spaces",
+            format!(
+                "{GOOD}\n[[windows]]\nname = \"the storm\"\nfrom = \"08:00\"\nto = \"09:00\"\n"
+            ),
+            "windows[0].name",
+        ),
+        (
+            "window named twice",
+            format!(
+                "{GOOD}\n[[windows]]\nname = \"a\"\nfrom = \"08:00\"\nto = \"09:00\"\n[[windows]]\nname = \"a\"\nfrom = \"10:00\"\nto = \"11:00\"\n"
+            ),
+            "windows[1].name",
+        ),
+        (
+            "window ending at 25:00",
+            format!("{GOOD}\n[[windows]]\nname = \"a\"\nfrom = \"08:00\"\nto = \"25:00\"\n"),
+            "windows",
+        ),
+        (
             "unknown weekday",
             format!(
                 "{GOOD}\n[[actions]]\nat = \"monkey 08:00\"\nkind = \"drain_on\"\nhost = \"sh-0\"\n"
