@@ -6,6 +6,7 @@
 
 pub mod canvas;
 pub mod font;
+pub mod heatmap;
 pub mod records;
 pub mod style;
 pub mod sweep;
@@ -23,6 +24,8 @@ pub struct Inputs<'a> {
     pub update: Option<&'a [u8]>,
     /// `sweep.csv`, in a sweep's directory.
     pub sweep: Option<&'a [u8]>,
+    /// `hourly.csv`: the week by the hour.
+    pub hourly: Option<&'a [u8]>,
 }
 
 /// Draws every picture the inputs allow; an error names the file at fault.
@@ -38,6 +41,12 @@ pub fn draw_all(inputs: &Inputs) -> Result<Vec<Image>, String> {
         if let Some(fig) = fig {
             images.push(canvas::render("update", &fig)?);
         }
+    }
+    if let Some(h) = inputs.hourly
+        && let Some(fig) =
+            heatmap::HeatmapFigure::from_csv(h).map_err(|e| format!("hourly.csv: {e}"))?
+    {
+        images.push(canvas::render("heatmap", &fig)?);
     }
     if let Some(sw) = inputs.sweep {
         let table =
