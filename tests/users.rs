@@ -393,3 +393,105 @@ fn users_faults_and_windows_are_deterministic() {
     assert_eq!(a.hourly, b.hourly);
     assert!(metric(&a, "login_retries") > 0.0 && metric(&a, "host_faults") > 0.0);
 }
+
+/// A small storm scenario with a window, as a file.
+fn storm_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = r#"
+name = "cli-storm"
+duration = "7d"
+seed = 4
+replications = 3
+[pool]
+kind = "pooled"
+hosts = 12
+max_sessions = 10
+[workload]
+users = 150
+arrivals = { kind = "storm", users = 150, start = "08:00", window = "1h", days = "weekdays" }
+session = { dist = "until", time = "17:00", sd = "30m" }
+retry = { attempts = 2, after = { dist = "fixed", value = "3m" } }
+[[windows]]
+name = "storm"
+from = "08:00"
+to = "09:00"
+days = "weekdays"
+"#;
+    let path = dir.join("storm.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn poolsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_poolsim")).args(args).output().unwrap()
+}
+
+#[test]
+fn windows_reach_summary_json_the_printed_summary_hourly_csv_and_the_heat_map() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = storm_file(tmp.path());
+    let out = tmp.path().join("out");
+    let o = poolsim(&["run", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--plot"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("window storm:"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let rate = &summary["windows"]["storm"]["login_failure_rate"];
+    assert!(rate["mean"].as_f64().unwrap() > 0.0, "{rate}");
+    assert_eq!(rate["values"].as_array().unwrap().len(), 3);
+    for key in ["p05", "p95", "ci95"] {
+        assert!(!rate[key].is_null(), "{key}");
+    }
+    let hourly = std::fs::read_to_string(out.join("hourly.csv")).unwrap();
+    assert_eq!(hourly.lines().count(), 1 + 168);
+    assert!(hourly.lines().nth(1).unwrap().starts_with("Mon,00:00,"));
+    assert!(hourly.lines().last().unwrap().starts_with("Sun,23:00,"));
+    assert!(out.join("heatmap.png").exists());
+}
+
+#[test]
+fn check_compares_window_metrics_and_sweep_goals_name_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = storm_file(tmp.path());
+    let f = file.to_str().unwrap();
+    let base = tmp.path().join("base.json");
+    let b = base.to_str().unwrap();
+    assert!(
+        poolsim(&["check", f, "--baseline", b, "--write-baseline", "--quiet"]).status.success()
+    );
+    let text = std::fs::read_to_string(&base).unwrap();
+    assert!(text.contains("\"login_failure_rate[storm]\""), "{text}");
+    assert!(poolsim(&["check", f, "--baseline", b, "--quiet"]).status.success());
+    let worse = poolsim(&["check", f, "--baseline", b, "--quiet", "--set", "pool.hosts=9"]);
+    assert_eq!(worse.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&worse.stderr).contains("login_failure_rate[storm]"));
+
+    let out = tmp.path().join("sweep");
+    let o = poolsim(&[
+        "sweep",
+        f,
+        "--set",
+        "pool.hosts=9,12,16",
+        "--goal",
+        "login_failure_rate[storm]<=0.001",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let goal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("goal.json")).unwrap()).unwrap();
+    assert_eq!(goal["point"]["pool.hosts"], "16", "15 slots per 150 users need 15 hosts");
+    let bad = poolsim(&[
+        "sweep",
+        f,
+        "--set",
+        "pool.hosts=9,12",
+        "--goal",
+        "login_failure_rate[lunch]<=0.01",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("lunch"));
+}
