@@ -71,7 +71,8 @@ metrics! {
         "admin drain actions refused during an update";
     UpdateActionsIgnored = "update_actions_ignored", Neither,
         "pause/resume/cancel/retry that did not apply";
-    UpdatesRefused = "updates_refused", Lower, "updates refused: another was running or paused";
+    UpdatesRefused = "updates_refused", Lower,
+        "updates refused: another was scheduled, running or paused when they were scheduled";
     HostsAdded = "hosts_added", Neither, "deployed hosts that registered and joined the pool";
     HostsRegistrationExpired = "hosts_registration_expired", Lower,
         "deployed hosts that registered after the registration key expired";
