@@ -8,6 +8,7 @@ pub mod stats;
 mod sweep;
 mod validate;
 
+use crate::one_line::one_line;
 use crate::scenario::{Override, ScenarioError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -72,18 +73,38 @@ impl Failure {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's own text on stdout.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {}", argument_error(&e));
+            return ExitCode::from(2);
         }
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {f}");
+            eprintln!("error: {}", one_line(&f.to_string()));
             f.exit_code()
         }
     }
+}
+
+/// A command-line error as one line: clap's message without its usage block and tips (which
+/// take 2–4 lines), the lines of a list joined, and a pointer to `--help`.
+fn argument_error(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:") && !l.starts_with("For more"))
+        .collect();
+    let joined = lines.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+    one_line(&format!("{message} (see --help)"))
 }
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
@@ -99,7 +120,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
 /// Prints the scenario's warnings (allowed but probably not meant) on stderr.
 pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
     for (field, msg) in crate::scenario::update::warnings(s) {
-        eprintln!("warning: {}: {field}: {msg}", path.display());
+        eprintln!("warning: {}", one_line(&format!("{}: {field}: {msg}", path.display())));
     }
 }
 

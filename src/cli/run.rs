@@ -13,7 +13,7 @@ pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Override the scenario's seed.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Override the number of replications.
     #[arg(long)]
@@ -62,7 +62,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.quiet,
     );
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
-    let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
+    let result = pool
+        .install(|| runner::run(&scenario, args.trace, &|| progress.inc()))
+        .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
         RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())

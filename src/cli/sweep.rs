@@ -30,7 +30,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub replications: Option<u32>,
     /// Override the scenario's seed (every point uses it: common random numbers).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Output directory [default: out/<scenario name>-sweep].
     #[arg(long)]
@@ -220,8 +220,14 @@ fn run_points(
         let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
         progress.set_message(format!(", {n}/{total_points} points"));
     };
-    pool.install(|| sweep::execute(&todo, cancel, &|| progress.inc(), &on_point));
+    let stalled = pool.install(|| sweep::execute(&todo, cancel, &|| progress.inc(), &on_point));
     progress.finish();
+    if let Err((point, stall)) = stalled {
+        return Err(Failure::Input(format!(
+            "{}: point {point}: {stall}",
+            plan.jobs.first().map_or(String::new(), |j| j.scenario.name.clone())
+        )));
+    }
     if let Some(e) = sink.into_inner().unwrap_or_else(|e| e.into_inner()).1 {
         return Err(io(&partial_path, e));
     }
