@@ -8,6 +8,7 @@ pub mod actions;
 pub mod add_hosts;
 pub mod duration;
 pub mod error;
+pub mod input_file;
 pub mod instant;
 pub mod personal;
 pub mod sizing;
@@ -215,8 +216,8 @@ pub fn parse_value(raw: &str) -> toml::Value {
 /// Reads, overrides, parses and validates a scenario file.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, "", format!("cannot read the file: {e}")))?;
+    let text = input_file::read_text(path, input_file::MAX_SCENARIO_BYTES)
+        .map_err(|m| ScenarioError::new(&file, "", m))?;
     from_str(&text, &file, overrides)
 }
 

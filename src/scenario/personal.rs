@@ -164,9 +164,8 @@ pub fn import_assignments_file(s: &mut Scenario, file: &str) -> Result<(), Scena
     let field = "pool.assignments_file";
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let path = base.join(&rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ScenarioError::new(file, field, format!("cannot read \"{}\": {e}", path.display()))
-    })?;
+    let text = super::input_file::read_text(&path, super::input_file::MAX_ASSIGNMENTS_BYTES)
+        .map_err(|m| ScenarioError::new(file, field, format!("\"{}\" {m}", path.display())))?;
     let rows = crate::output::assignments::parse(&text).map_err(|(line, msg)| {
         ScenarioError::new(file, field, format!("\"{}\" line {line}: {msg}", path.display()))
     })?;
