@@ -157,10 +157,12 @@ impl PoolSpec {
     }
 }
 
-/// Reads `pool.assignments_file` (relative to the scenario file `file`) into the pool's
-/// imported assignments. File errors name the CSV file and line.
-pub fn import_assignments_file(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
-    let Some(rel) = s.pool.assignments_file.clone() else { return Ok(()) };
+/// Rows of an assignments file with their line numbers.
+pub type ImportedRows = Vec<(usize, AssignmentSpec)>;
+
+/// Reads the assignments file `rel` (relative to the scenario file `file`). File errors name
+/// the CSV file and line.
+pub fn read_assignments_file(rel: &str, file: &str) -> Result<ImportedRows, ScenarioError> {
     let field = "pool.assignments_file";
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let path = base.join(&rel);
@@ -169,8 +171,7 @@ pub fn import_assignments_file(s: &mut Scenario, file: &str) -> Result<(), Scena
     let rows = crate::output::assignments::parse(&text).map_err(|(line, msg)| {
         ScenarioError::new(file, field, format!("\"{}\" line {line}: {msg}", path.display()))
     })?;
-    s.pool.imported_assignments = rows;
-    Ok(())
+    Ok(rows)
 }
 
 type Check = Result<(), (String, String)>;
