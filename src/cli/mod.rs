@@ -2,6 +2,7 @@
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
 mod check;
+mod interrupt;
 mod plot;
 mod run;
 pub mod stats;
@@ -56,6 +57,12 @@ pub enum Failure {
 impl From<ScenarioError> for Failure {
     fn from(e: ScenarioError) -> Self {
         Failure::Input(e.to_string())
+    }
+}
+
+impl From<crate::output::folder::FolderError> for Failure {
+    fn from(e: crate::output::folder::FolderError) -> Self {
+        if e.is_input() { Failure::Input(e.to_string()) } else { Failure::Run(e.to_string()) }
     }
 }
 
@@ -117,6 +124,25 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Says how much work a long run or sweep is, and refuses one above
+/// [`crate::scenario::work::MAX_EVENTS_WITHOUT_FORCE`] events unless `force` is set.
+pub fn check_work(what: &str, events: f64, force: bool, quiet: bool) -> Result<(), Failure> {
+    use crate::scenario::work::{EVENTS_WORTH_ANNOUNCING, MAX_EVENTS_WITHOUT_FORCE, describe};
+    if events > MAX_EVENTS_WITHOUT_FORCE && !force {
+        return Err(Failure::Input(format!(
+            "{what}: about {} events of work, more than the {} poolsim runs without --force \
+             (about half an hour of one CPU); shorten the run, use fewer replications or \
+             points, or add --force",
+            describe(events),
+            describe(MAX_EVENTS_WITHOUT_FORCE)
+        )));
+    }
+    if events > EVENTS_WORTH_ANNOUNCING && !quiet {
+        eprintln!("{what}: about {} events of work", describe(events));
+    }
+    Ok(())
+}
+
 /// Prints the scenario's warnings (allowed but probably not meant) on stderr.
 pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
     for (field, msg) in crate::scenario::update::warnings(s) {
@@ -149,11 +175,26 @@ pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
         .collect()
 }
 
-/// Builds a rayon pool with `threads` workers (all cores when `None`).
+/// Most worker threads per CPU: replications are pure computation, so threads beyond the
+/// CPUs only take turns (a few more help when other programs share the machine).
+const THREADS_PER_CPU: usize = 4;
+
+/// Builds a rayon pool with `threads` workers (all cores when `None`), at most
+/// [`THREADS_PER_CPU`] per CPU (at least 8): more is clamped, with a warning.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     if threads == Some(0) {
         return Err(Failure::Input("--threads must be at least 1".into()));
     }
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let most = (cpus * THREADS_PER_CPU).max(8);
+    let threads = threads.map(|t| {
+        if t > most {
+            eprintln!(
+                "warning: --threads {t} is more than {THREADS_PER_CPU} per CPU ({cpus} CPUs); using {most}"
+            );
+        }
+        t.min(most)
+    });
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
