@@ -127,6 +127,33 @@ impl OutputFolder {
         Ok(folder)
     }
 
+    /// Locks an existing folder to add files to it in place (`poolsim plot DIR`), so that a
+    /// run cannot swap it meanwhile. Nothing is replaced; the lock goes when this is dropped.
+    pub fn lock_in_place(target: &Path) -> Result<Self, FolderError> {
+        let shown = target.display().to_string();
+        let absolute =
+            std::path::absolute(target).map_err(|e| FolderError::Io(shown.clone(), e))?;
+        let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+            return Err(FolderError::Refused(shown, "give the folder by name".into()));
+        };
+        let name = name.to_string_lossy().into_owned();
+        let parent = parent.to_path_buf();
+        let lock_path = parent.join(format!(".{name}.poolsim-lock"));
+        let lock = acquire(&lock_path).map_err(|e| match e {
+            None => FolderError::Busy(shown.clone()),
+            Some(e) => FolderError::Io(shown.clone(), e),
+        })?;
+        register(&lock_path);
+        Ok(OutputFolder {
+            shown,
+            target: absolute,
+            parent,
+            name,
+            lock: Some((lock, lock_path)),
+            staging: None,
+        })
+    }
+
     /// The folder as the user named it.
     pub fn shown(&self) -> &str {
         &self.shown

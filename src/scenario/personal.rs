@@ -165,7 +165,7 @@ pub type ImportedRows = Vec<(usize, AssignmentSpec)>;
 pub fn read_assignments_file(rel: &str, file: &str) -> Result<ImportedRows, ScenarioError> {
     let field = "pool.assignments_file";
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
-    let path = base.join(&rel);
+    let path = base.join(rel);
     let text = super::input_file::read_text(&path, super::input_file::MAX_ASSIGNMENTS_BYTES)
         .map_err(|m| ScenarioError::new(file, field, format!("\"{}\" {m}", path.display())))?;
     let rows = crate::output::assignments::parse(&text).map_err(|(line, msg)| {
