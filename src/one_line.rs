@@ -99,7 +99,7 @@ mod tests {
         let key = "k".repeat(100_000);
         let msg = one_line(&format!("unknown field `{key}`, expected one of `name`"));
         assert!(msg.len() < 200, "{msg}");
-        assert!(msg.contains("(100002 characters)") && msg.ends_with("expected one of `name`"));
+        assert!(msg.contains("(100003 characters)") && msg.ends_with("expected one of `name`"));
         let many = "ab ".repeat(10_000);
         assert_eq!(one_line(&many).chars().count(), LONGEST_MESSAGE);
     }
