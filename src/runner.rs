@@ -6,7 +6,7 @@ use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
 use crate::model::update::{UpdateRow, UpdateStatus};
-use crate::model::{Event, Keep, PoolSim};
+use crate::model::{Event, Keep, ModelConfig, PoolSim};
 use crate::scenario::{AssignmentSpec, Scenario};
 use rayon::prelude::*;
 
@@ -71,7 +71,8 @@ fn source_of(scenario: &Scenario, event: &Event) -> String {
 /// When simulated time stops advancing, which validation rules out; callers that must not
 /// panic (the command line) use [`try_run_replication`].
 pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> ReplicationOutput {
-    try_run_replication(scenario, index, keep).unwrap_or_else(|e| panic!("{e}"))
+    replication(scenario, &ModelConfig::new(scenario), index, keep)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs replication `index` of `scenario`, or says where simulated time stopped advancing.
@@ -80,16 +81,26 @@ pub fn try_run_replication(
     index: u32,
     keep: Keep,
 ) -> Result<ReplicationOutput, Stall> {
+    replication(scenario, &ModelConfig::new(scenario), index, keep)
+}
+
+/// Runs replication `index` of `scenario`, resolved once as `cfg`.
+fn replication(
+    scenario: &Scenario,
+    cfg: &ModelConfig,
+    index: u32,
+    keep: Keep,
+) -> Result<ReplicationOutput, Stall> {
     let mut queue = EventQueue::new();
-    let mut sim = PoolSim::new(scenario, u64::from(index), keep, &mut queue);
+    let mut sim = PoolSim::new(cfg, u64::from(index), keep, &mut queue);
     let end = scenario.duration.0;
     let stats = engine::run(&mut sim, &mut queue, end).map_err(|s| Stall {
         replication: index,
         at: s.at,
         source_field: source_of(scenario, &s.event),
     })?;
-    let assignments = if keep.timeseries { sim.assignment_rows() } else { None };
-    let recorded = sim.into_recorded(end);
+    let assignments = if keep.detail { sim.assignment_rows() } else { None };
+    let recorded = sim.finish(end);
     Ok(ReplicationOutput {
         index,
         metrics: recorded.metrics,
@@ -125,11 +136,12 @@ pub fn run(
     trace: bool,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<RunOutput, Stall> {
+    let cfg = ModelConfig::new(scenario);
     let replications: Vec<ReplicationOutput> = (0..scenario.replications)
         .into_par_iter()
         .map(|i| {
-            let keep = Keep { timeseries: i == 0, trace: trace && i == 0 };
-            let out = try_run_replication(scenario, i, keep);
+            let keep = Keep { detail: i == 0, trace: trace && i == 0 };
+            let out = replication(scenario, &cfg, i, keep);
             on_done();
             out
         })

@@ -190,7 +190,7 @@ fn run_short(mut s: Scenario, case: &str) {
     s.duration = Duration(s.duration.0.min(SHORT_RUN));
     s.warmup = Duration(0);
     s.replications = 1;
-    let out = poolsim::runner::try_run_replication(&s, 0, Keep { timeseries: true, trace: false });
+    let out = poolsim::runner::try_run_replication(&s, 0, Keep { detail: true, trace: false });
     if let Err(stall) = out {
         panic!("{case}: a validated scenario stalled: {stall}");
     }

@@ -10,6 +10,7 @@ pub mod duration;
 pub mod error;
 pub mod input_file;
 pub mod instant;
+pub mod names;
 pub mod personal;
 pub mod sizing;
 pub mod update;

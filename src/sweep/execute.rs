@@ -66,7 +66,7 @@ pub fn execute(
         if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
             return;
         }
-        let keep = Keep { timeseries: false, trace: false };
+        let keep = Keep { detail: false, trace: false };
         let metrics = match try_run_replication(&jobs[j].scenario, r, keep) {
             Ok(out) => out.metrics,
             Err(e) => {
