@@ -366,7 +366,7 @@ fn a_storm_window_sees_the_storm_and_the_rest_of_the_week_dilutes_it() {
 #[test]
 fn hourly_table_adds_up_to_the_run() {
     let s = storm(10, 130, "attendance = 0.9", "");
-    let run = runner::run(&s, false, &|| {});
+    let run = runner::run(&s, false, &|| {}).unwrap();
     let logins: u64 = run.hourly.0.iter().map(|c| c.logins).sum();
     let failures: u64 = run.hourly.0.iter().map(|c| c.failures).sum();
     let total =
