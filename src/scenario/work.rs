@@ -24,7 +24,14 @@ pub fn events_per_replication(s: &Scenario) -> f64 {
         s.workload.arrivals.as_slice().iter().map(|a| expected_logins(a, s.duration.0)).sum();
     let p = s.workload.reconnect.as_ref().map_or(0.0, |r| r.probability.clamp(0.0, 0.99));
     let per_login = 1.0 + (1.0 + p) / (1.0 - p);
-    logins * per_login
+    logins * per_login + fault_events(s)
+}
+
+/// Host faults: a failure and a repair per host per `mtbf` at most (repairs only lengthen
+/// the cycle), which a short `mtbf` on a large pool makes far from small.
+fn fault_events(s: &Scenario) -> f64 {
+    let Some(f) = &s.faults else { return 0.0 };
+    2.0 * s.pool.hosts.max(0) as f64 * s.duration.0 as f64 / f.mtbf.0.max(1) as f64
 }
 
 /// The expected events of the whole run: every replication.
@@ -105,6 +112,14 @@ mod tests {
         assert_eq!(events_per_replication(&short), 48.0 * 2.0);
         let storm = "{ kind = \"storm\", users = 100, start = \"08:00\", window = \"1h\", days = \"weekdays\" }";
         assert_eq!(events_per_replication(&scenario("14d", storm, "")), 10.0 * 100.0 * 2.0);
+    }
+
+    #[test]
+    fn faults_add_a_failure_and_a_repair_per_host_and_mtbf() {
+        let poisson = "{ kind = \"poisson\", rate_per_hour = 60 }";
+        let faults = "[faults]\nmtbf = \"1h\"\nrepair = { dist = \"fixed\", value = \"1m\" }";
+        // 2 hosts over 10 hours: at most 20 faults and 20 repairs.
+        assert_eq!(events_per_replication(&scenario("10h", poisson, faults)), 1200.0 + 40.0);
     }
 
     #[test]
