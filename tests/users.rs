@@ -62,7 +62,11 @@ fn one_attempt_no_logon_and_full_attendance_change_no_metric() {
                     assert_eq!(a.metrics.0[i], b.metrics.0[i], "{} with {hosts} hosts", d.name);
                 }
             }
-            // With one attempt every refused login is a user denied.
+            // With one attempt every refused login is a user denied; the run is the same
+            // event for event.
+            let trace =
+                |s: &Scenario| run_replication(s, r, Keep { detail: false, trace: true }).trace;
+            assert_eq!(trace(&plain), trace(&neutral));
             assert_eq!(metric(&b, "users_denied"), metric(&a, "logins_failed"));
             assert_eq!(metric(&b, "login_retries"), 0.0);
         }

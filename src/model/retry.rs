@@ -7,7 +7,8 @@
 //! `logins_failed` and `login_failure_rate`; `login_retries` counts the attempts after the
 //! first. While retrying, and after giving up until the next midnight, a named user is held
 //! out of the arrivals' choice: a storm's or profile's next login is somebody else's, not the
-//! same person again under another arrival.
+//! same person again under another arrival. With `attempts = 1` nobody is held: that is the
+//! model without retries, unchanged, with the refused users counted.
 
 use super::config::{ModelConfig, RetryConfig};
 use super::event::{Event, UsersEvent};
@@ -59,6 +60,11 @@ impl<'c> Retries<'c> {
 
     /// Attempt `attempt` of `user` was refused: try again later or give up.
     fn refused(&mut self, w: &mut World, q: &mut Queue, user: UserId, attempt: u32) {
+        // One attempt is the model without retries, exactly: nobody is held.
+        if self.cfg.attempts == 1 {
+            self.denied += u64::from(w.recorder.measuring());
+            return w.recorder.user_denied();
+        }
         w.users.hold(user);
         if attempt >= self.cfg.attempts {
             self.denied += u64::from(w.recorder.measuring());
