@@ -447,11 +447,12 @@ fn update_parameters_outside_the_service_rules_are_refused() {
 #[test]
 fn a_batch_as_large_as_the_pool_is_allowed_with_a_warning() {
     let s = scenario(&pool_with_update(4, "batch_size = 4", ""));
-    let w = file::update::warnings(&s);
+    let w = file::validate::update::warnings(&s);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].0, "update.batch_size");
     assert!(
-        file::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", ""))).is_empty()
+        file::validate::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", "")))
+            .is_empty()
     );
 }
 
