@@ -434,7 +434,7 @@ fn a_retried_initial_host_stays_batch_zero() {
 fn a_delay_from_the_update_start_is_warned_about() {
     let s =
         scenario(&pool_with_update(4, "batch_size = 1\nlogoff_delay_from = \"update_start\"", ""));
-    let w = file::update::warnings(&s);
+    let w = file::validate::update::warnings(&s);
     assert!(
         w.iter().any(|(f, m)| f == "update.logoff_delay_from" && m.contains("no notice")),
         "{w:?}"
@@ -487,11 +487,12 @@ fn update_parameters_outside_the_service_rules_are_refused() {
 #[test]
 fn a_batch_as_large_as_the_pool_is_allowed_with_a_warning() {
     let s = scenario(&pool_with_update(4, "batch_size = 4", ""));
-    let w = file::update::warnings(&s);
+    let w = file::validate::update::warnings(&s);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].0, "update.batch_size");
     assert!(
-        file::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", ""))).is_empty()
+        file::validate::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", "")))
+            .is_empty()
     );
 }
 

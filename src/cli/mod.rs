@@ -145,7 +145,7 @@ pub fn check_work(what: &str, events: f64, force: bool, quiet: bool) -> Result<(
 
 /// Prints the scenario's warnings (allowed but probably not meant) on stderr.
 pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
-    for (field, msg) in crate::scenario::update::warnings(s) {
+    for (field, msg) in crate::scenario::validate::update::warnings(s) {
         eprintln!("warning: {}", one_line(&format!("{}: {field}: {msg}", path.display())));
     }
 }

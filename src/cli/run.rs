@@ -112,7 +112,7 @@ fn write_outputs(
         files.push(("timeseries.csv", output::timeseries_csv(rows)));
     }
     if let Some(rows) = run.replications.first().and_then(|r| r.assignments.as_ref()) {
-        files.push(("assignments.csv", output::assignments::assignments_csv(rows)));
+        files.push(("assignments.csv", crate::scenario::assignments_csv::assignments_csv(rows)));
     }
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
         files.push(("trace.csv", output::trace_csv(trace)));

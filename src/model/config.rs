@@ -8,8 +8,8 @@ use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
 use crate::engine::time::HOUR;
-use crate::scenario::add_hosts::planned_names;
 use crate::scenario::names::{host_number, user_id};
+use crate::scenario::planned_names;
 use crate::scenario::{
     ActionSpec, ArrivalSpec, DelayFrom, DesktopChoice, LoadBalancer, ReconnectSpec, Scenario,
     SessionDist, UpdateOrder, UpdateSpec,

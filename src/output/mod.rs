@@ -1,7 +1,6 @@
 //! Output files: rendered to bytes here, written atomically by [`atomic::write_atomic`].
 //! Everything is deterministic text: fixed column order, Rust's shortest float formatting.
 
-pub mod assignments;
 pub mod atomic;
 pub mod folder;
 pub mod hourly;

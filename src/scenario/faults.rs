@@ -6,7 +6,6 @@
 //! — with `needs_assistance_probability` — marks it NeedsAssistance, which keeps its sessions
 //! and still takes new ones (MODEL.md, session host lifecycle).
 
-use super::Scenario;
 use super::duration::Duration;
 use super::workload::SessionDist;
 use serde::Deserialize;
@@ -23,21 +22,4 @@ pub struct FaultsSpec {
     /// sessions kept) instead of Unavailable.
     #[serde(default)]
     pub needs_assistance_probability: f64,
-}
-
-type Check = Result<(), (String, String)>;
-
-/// Checks `[faults]`.
-pub fn check(s: &Scenario, session_dist: impl Fn(&SessionDist, &str) -> Check) -> Check {
-    let Some(f) = &s.faults else { return Ok(()) };
-    if f.mtbf.0 == 0 {
-        return Err(("faults.mtbf".into(), "must be longer than zero".into()));
-    }
-    session_dist(&f.repair, "faults.repair")?;
-    let p = f.needs_assistance_probability;
-    if !(0.0..=1.0).contains(&p) {
-        let msg = format!("must be between 0 and 1 (got {p})");
-        return Err(("faults.needs_assistance_probability".into(), msg));
-    }
-    Ok(())
 }

@@ -21,10 +21,10 @@ pub struct WorkloadSpec {
     /// again with `probability`, `after` a delay, to finish the planned session.
     pub relogin: Option<ReconnectSpec>,
     /// Optional logon duration: a login holds its slot from placement and the desktop is
-    /// ready after this time (see `scenario/users.rs`).
+    /// ready after this time (checked in `validate/users.rs`).
     pub logon: Option<SessionDist>,
-    /// Optional: a refused user tries again (see `scenario/users.rs`).
-    pub retry: Option<super::users::RetrySpec>,
+    /// Optional: a refused user tries again (checked in `validate/users.rs`).
+    pub retry: Option<RetrySpec>,
     /// Optional: the chance that a named user logs in at all on a given day.
     pub attendance: Option<f64>,
 }
@@ -176,5 +176,18 @@ pub struct ReconnectSpec {
     /// Chance that a connection ends in a disconnect rather than a log-off.
     pub probability: f64,
     /// Time spent disconnected before reconnecting.
+    pub after: SessionDist,
+}
+
+/// Most attempts a user makes (the first one included).
+pub const MAX_ATTEMPTS: i64 = 100;
+
+/// `workload.retry = { attempts = 3, after = { dist = "exponential", mean = "2m" } }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// Attempts in all, the first included: 1 means a refused user gives up at once.
+    pub attempts: i64,
+    /// Time between a refusal and the next attempt.
     pub after: SessionDist,
 }

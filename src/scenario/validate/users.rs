@@ -1,32 +1,11 @@
-//! Users as they behave: how long a logon takes, whether a refused user tries again, and who
-//! comes in at all on a given day — the `workload.logon`, `workload.retry` and
-//! `workload.attendance` keys, and the `set_max_sessions` action's checks.
+//! Checks of logon, retry, attendance and `set_max_sessions`.
 
-use super::workload::SessionDist;
-use super::{ActionSpec, MAX_SESSION_LIMIT, PoolKind, Scenario};
-use serde::Deserialize;
-
-/// Most attempts a user makes (the first one included).
-pub const MAX_ATTEMPTS: i64 = 100;
-
-/// `workload.retry = { attempts = 3, after = { dist = "exponential", mean = "2m" } }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetrySpec {
-    /// Attempts in all, the first included: 1 means a refused user gives up at once.
-    pub attempts: i64,
-    /// Time between a refusal and the next attempt.
-    pub after: SessionDist,
-}
-
-type Check = Result<(), (String, String)>;
-
-fn fail(field: impl Into<String>, msg: impl Into<String>) -> Check {
-    Err((field.into(), msg.into()))
-}
+use super::rules::{Check, fail, session_dist};
+use crate::scenario::workload::MAX_ATTEMPTS;
+use crate::scenario::{ActionSpec, MAX_SESSION_LIMIT, PoolKind, Scenario};
 
 /// Checks logon, retry, attendance and `set_max_sessions`.
-pub fn check(s: &Scenario, session_dist: impl Fn(&SessionDist, &str) -> Check) -> Check {
+pub fn check(s: &Scenario) -> Check {
     let w = &s.workload;
     if let Some(logon) = &w.logon {
         session_dist(logon, "workload.logon")?;

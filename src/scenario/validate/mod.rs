@@ -1,16 +1,20 @@
 //! Semantic checks that serde cannot express: ranges, cross-field rules, names that must exist.
 //! Each check returns the first problem found, naming the field and what is allowed.
 
-use super::names::host_number;
-use super::workload::{ArrivalSpec, SessionDist};
-use super::{Duration, LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
+pub mod add_hosts;
+pub mod faults;
+pub mod personal;
+pub mod rules;
+pub mod update;
+pub mod users;
+pub mod windows;
 
-/// The service's limit on session hosts in one pool.
-pub const MAX_HOSTS_PER_POOL: i64 = 10_000;
-/// Longest host name prefix the service accepts.
-pub const MAX_PREFIX_LEN: usize = 11;
-/// Longest whole host name (prefix, hyphen and number) the service accepts.
-pub const MAX_NAME_LEN: usize = 15;
+use crate::scenario::{
+    ArrivalSpec, Duration, LoadBalancer, MAX_SESSION_LIMIT, PoolSpec, Scenario, ScenarioError,
+};
+use rules::{Check, fail, host_names, known_host, session_dist};
+
+pub use rules::{MAX_HOSTS_PER_POOL, MAX_NAME_LEN, MAX_PREFIX_LEN};
 
 /// Longest run: ten years of simulated time.
 const MAX_DURATION: Duration = Duration(3650 * crate::engine::time::DAY);
@@ -30,12 +34,6 @@ const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 /// every hour of a profile and to a storm's average rate (users over its window).
 pub const MAX_RATE_PER_HOUR: f64 = 360_000.0;
 
-type Check = Result<(), (String, String)>;
-
-fn fail(field: impl Into<String>, msg: impl Into<String>) -> Check {
-    Err((field.into(), msg.into()))
-}
-
 /// Checks `s`; `file` names the scenario in the error.
 pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
     run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
@@ -46,12 +44,12 @@ fn run_checks(s: &Scenario) -> Check {
     pool(s)?;
     workload(s)?;
     actions(s)?;
-    super::add_hosts::check(s, session_dist)?;
-    super::update::check(s, session_dist)?;
-    super::users::check(s, session_dist)?;
-    super::faults::check(s, session_dist)?;
-    super::windows::check(s)?;
-    super::personal::check(s)
+    add_hosts::check(s)?;
+    update::check(s)?;
+    users::check(s)?;
+    faults::check(s)?;
+    windows::check(s)?;
+    personal::check(s)
 }
 
 fn top_level(s: &Scenario) -> Check {
@@ -110,7 +108,7 @@ fn pool(s: &Scenario) -> Check {
 }
 
 /// `vcpus` and `user_type` come together, and not beside an explicit `max_sessions`.
-fn sizing(p: &super::PoolSpec) -> Check {
+fn sizing(p: &PoolSpec) -> Check {
     match (p.vcpus, p.user_type, p.max_sessions) {
         (Some(_), Some(_), Some(_)) => fail(
             "pool.max_sessions",
@@ -125,25 +123,6 @@ fn sizing(p: &super::PoolSpec) -> Check {
         (None, Some(_), _) => fail("pool.vcpus", "user_type needs vcpus, the host's vCPU count"),
         _ => Ok(()),
     }
-}
-
-/// The naming rules: prefix of 1 to 11 letters, digits or hyphens; `<prefix>-<n>` at most 15.
-pub fn host_names(prefix: &str, count: u64) -> Check {
-    let field = "pool.name_prefix";
-    if prefix.is_empty() || prefix.len() > MAX_PREFIX_LEN {
-        return fail(field, format!("must be 1 to {MAX_PREFIX_LEN} characters (got \"{prefix}\")"));
-    }
-    if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return fail(field, format!("\"{prefix}\": only letters, digits and hyphens are allowed"));
-    }
-    let longest = format!("{prefix}-{}", count.saturating_sub(1));
-    if longest.len() > MAX_NAME_LEN {
-        return fail(
-            field,
-            format!("host name \"{longest}\" is longer than {MAX_NAME_LEN} characters"),
-        );
-    }
-    Ok(())
 }
 
 fn workload(s: &Scenario) -> Check {
@@ -242,25 +221,6 @@ fn hourly(values: &[f64], field: &str) -> Check {
     Ok(())
 }
 
-pub(super) fn session_dist(d: &SessionDist, field: &str) -> Check {
-    match d {
-        SessionDist::Fixed { value } if value.0 == 0 => {
-            fail(format!("{field}.value"), "must be longer than zero")
-        }
-        SessionDist::Exponential { mean } if mean.0 == 0 => {
-            fail(format!("{field}.mean"), "must be longer than zero")
-        }
-        SessionDist::Lognormal { mean, .. } if mean.0 == 0 => {
-            fail(format!("{field}.mean"), "must be longer than zero")
-        }
-        SessionDist::Uniform { min, max } if min > max || max.0 == 0 => fail(
-            field,
-            format!("uniform needs 0 <= min <= max and max > 0 (got min {min}, max {max})"),
-        ),
-        _ => Ok(()),
-    }
-}
-
 fn actions(s: &Scenario) -> Check {
     for (i, a) in s.actions.iter().enumerate() {
         let field = format!("actions[{i}]");
@@ -275,18 +235,4 @@ fn actions(s: &Scenario) -> Check {
         }
     }
     Ok(())
-}
-
-/// Checks that `host` names one of the pool's initial hosts.
-pub fn known_host(s: &Scenario, host: &str, field: &str) -> Check {
-    let count = s.pool.hosts as u64;
-    let prefix = &s.pool.name_prefix;
-    let known = host_number(host, prefix).is_some_and(|n| n < count);
-    if known {
-        return Ok(());
-    }
-    fail(
-        field,
-        format!("no host named \"{host}\" (hosts are {prefix}-0 to {prefix}-{})", count - 1),
-    )
 }
