@@ -94,7 +94,8 @@ fn write_outputs(
         ("replications.csv", output::replications_csv(run)),
     ];
     if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
-        files.push(("timeseries.csv", output::timeseries_csv(rows)));
+        let cfg = crate::model::ModelConfig::new(scenario);
+        files.push(("timeseries.csv", output::power::timeseries_csv_for(&cfg, rows)));
     }
     if let Some(rows) = run.replications.first().and_then(|r| r.assignments.as_ref()) {
         files.push(("assignments.csv", output::assignments::assignments_csv(rows)));

@@ -90,6 +90,22 @@ metrics! {
     AssignmentActionsRefused = "assignment_actions_refused", Lower,
         "scheduled assign/reassign actions the run-time assignments did not allow";
     HostsAssigned = "hosts_assigned", Neither, "hosts with an owner at the end of the run";
+    // Power, autoscale and cost (model/power.rs): absent unless the scenario has [autoscale],
+    // [cost] or pooled Start VM on Connect.
+    HostHoursRunning = "host_hours_running", Lower,
+        "host-hours allocated (running or starting: billed)";
+    HostHoursStopped = "host_hours_stopped", Neither,
+        "host-hours deallocated (only the disks are billed)";
+    Cost = "cost", Lower, "host_hours_running x host_hour + host_hours_stopped x stopped_host_hour (with [cost])";
+    PeakHostsRunning = "peak_hosts_running", Neither, "most hosts allocated at once";
+    HostsStarted = "hosts_started", Neither, "host starts (autoscale, Start VM on Connect)";
+    HostsStopped = "hosts_stopped", Neither, "host deallocations by autoscale";
+    ForcedLogoffsScaling = "forced_logoffs_scaling", Lower,
+        "sessions ended by autoscale (ramp-down force log-off, stopping a host)";
+    MeanCapacityUsedPct = "mean_capacity_used_pct", Neither,
+        "time-weighted sessions / (limit x hosts open for new sessions), in percent";
+    LoginFailuresHostStarting = "login_failures_host_starting", Lower,
+        "logins that failed while a host was booting (they missed it, or it came up full)";
 }
 
 /// Position of metric `name` in [`METRICS`].
@@ -142,6 +158,7 @@ mod tests {
     fn typed_ids_point_at_their_catalog_rows() {
         assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
-        assert_eq!(METRICS.len(), Metric::HostsAssigned as usize + 1);
+        assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
+        assert_eq!(METRICS.len(), Metric::LoginFailuresHostStarting as usize + 1);
     }
 }

@@ -3,12 +3,19 @@
 //! that reads the scenario format; the rest of the model never sees file types, names or raw
 //! integers from the file.
 
+use super::autoscale::{Phase, PhaseRules, PlanConfig, Schedule};
 use super::host::HostId;
+use super::scaling_script::ScriptConfig;
 use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
 use crate::engine::time::HOUR;
+use crate::scenario::PoolKind;
 use crate::scenario::add_hosts::planned_names;
+use crate::scenario::autoscale::{
+    AutoscaleSpec, DuringUpdate, PeakHours, ScalerKind, ScheduleSpec, StopHostsWhen,
+};
+use crate::scenario::instant::TimeOfDay;
 use crate::scenario::names::{host_number, user_id};
 use crate::scenario::{
     ActionSpec, ArrivalSpec, DelayFrom, DesktopChoice, LoadBalancer, ReconnectSpec, Scenario,
@@ -44,6 +51,8 @@ pub struct ModelConfig {
     pub deployments: Vec<Deployment>,
     /// Personal pools and RDS personal collections (`None` for a pooled pool).
     pub personal: Option<PersonalConfig>,
+    /// Power states, autoscale and cost (`None` when the scenario uses none of them).
+    pub power: Option<PowerConfig>,
 }
 
 /// The pool's starting shape.
@@ -238,6 +247,7 @@ impl ModelConfig {
             updates: s.all_updates().iter().map(update).collect(),
             deployments,
             personal: personal(s, &host, &user),
+            power: power(s, &host),
             pool,
         }
     }
@@ -346,5 +356,124 @@ pub fn sampler(dist: &SessionDist) -> Sampler {
         }
         SessionDist::Uniform { min, max } => Sampler::Uniform(min.0, max.0),
         SessionDist::Until { time, sd } => Sampler::Until { time: time.0, sd: sd.0 as f64 },
+    }
+}
+
+/// Power states of a pooled pool: what starts and stops hosts, and what they cost.
+pub struct PowerConfig {
+    /// Time from a start to a running host.
+    pub boot_time: Sampler,
+    /// Hosts running at time 0 (`None`: what the scaler asks at time 0, or all).
+    pub initial_running: Option<u32>,
+    /// Hosts the scaler never starts, stops or drains.
+    pub excluded: Vec<HostId>,
+    /// The scaling plan or script, if any.
+    pub scaler: Option<Scaler>,
+    /// What the scaler does while a session host update runs.
+    pub during_update: DuringUpdate,
+    /// Pooled Start VM on Connect.
+    pub start_vm_on_connect: bool,
+    /// Prices (`[cost]`).
+    pub prices: Option<Prices>,
+}
+
+/// What drives a pool's power.
+pub enum Scaler {
+    /// An autoscale scaling plan.
+    Plan(PlanConfig),
+    /// The older 15-minute scaling script.
+    Script(ScriptConfig),
+}
+
+/// Prices per host-hour.
+#[derive(Debug, Clone, Copy)]
+pub struct Prices {
+    /// Per running (allocated) host-hour.
+    pub host_hour: f64,
+    /// Per deallocated host-hour.
+    pub stopped_host_hour: f64,
+}
+
+fn power(s: &Scenario, host: &impl Fn(&str) -> Option<HostId>) -> Option<PowerConfig> {
+    let p = &s.pool;
+    let svoc = p.kind == PoolKind::Pooled && p.start_vm_on_connect == Some(true);
+    if s.autoscale.is_none() && s.cost.is_none() && !svoc {
+        return None;
+    }
+    let a = s.autoscale.as_ref();
+    let boot = a.map_or_else(|| p.boot_time_dist(), |a| a.boot_time.clone());
+    let mut excluded: Vec<HostId> =
+        a.map(|a| a.exclude.iter().filter_map(|n| host(n)).collect()).unwrap_or_default();
+    excluded.sort_unstable();
+    excluded.dedup();
+    Some(PowerConfig {
+        boot_time: sampler(&boot),
+        initial_running: a
+            .and_then(|a| a.initial_running)
+            .map(|n| n.clamp(0, i64::from(u32::MAX)) as u32),
+        excluded,
+        scaler: a.map(|a| scaler(a, p)),
+        during_update: a.map(|a| a.during_update).unwrap_or_default(),
+        start_vm_on_connect: svoc,
+        prices: s
+            .cost
+            .as_ref()
+            .map(|c| Prices { host_hour: c.host_hour, stopped_host_hour: c.stopped_host_hour }),
+    })
+}
+
+fn scaler(a: &AutoscaleSpec, p: &crate::scenario::PoolSpec) -> Scaler {
+    match a.kind {
+        ScalerKind::ScalingPlan => Scaler::Plan(PlanConfig {
+            schedules: a.schedules.iter().map(schedule).collect(),
+            evaluation_delay: a.evaluation_delay.0,
+            check_interval: a.check_interval.0.max(1),
+        }),
+        ScalerKind::ScalingScript => {
+            let peak = a.peak.unwrap_or(PeakHours { start: TimeOfDay(0), end: TimeOfDay(0) });
+            Scaler::Script(ScriptConfig {
+                interval: a.interval.0.max(1),
+                peak_start: peak.start.0,
+                peak_end: peak.end.0,
+                threshold_per_cpu: a.session_threshold_per_cpu.unwrap_or(1.0),
+                vcpus: a.vcpus.or(p.vcpus).unwrap_or(1).clamp(1, 1024) as u32,
+                min_hosts: a.min_hosts.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+                force_logoff_after: (a.force_logoff_after.0 > 0).then_some(a.force_logoff_after.0),
+            })
+        }
+    }
+}
+
+fn schedule(s: &ScheduleSpec) -> Schedule {
+    let phases = s.phases();
+    let pct = |v: Option<i64>| v.unwrap_or(0).clamp(0, 100) as u32;
+    let (up, down) = (&s.ramp_up, &s.ramp_down);
+    let rules = |i: usize, phase: Phase| {
+        let spec = phases[i].1;
+        let own = if i < 2 { up } else { down };
+        let default_lb = if phase == Phase::RampUp {
+            LoadBalancer::BreadthFirst
+        } else {
+            LoadBalancer::DepthFirst
+        };
+        PhaseRules {
+            phase,
+            balancer: spec.load_balancer.unwrap_or(default_lb),
+            min_pct: pct(own.min_hosts_pct),
+            threshold_pct: pct(own.capacity_threshold_pct).max(1),
+            force_wait: (phase == Phase::RampDown && spec.force_logoff == Some(true))
+                .then(|| spec.wait.map_or(0, |w| w.0)),
+            stop_when: if i < 2 {
+                StopHostsWhen::ZeroSessions
+            } else {
+                down.stop_hosts_when.unwrap_or_default()
+            },
+        }
+    };
+    Schedule {
+        name: s.name.clone(),
+        days: s.days.mask().unwrap_or(0),
+        starts: phases.map(|(_, p)| p.start.0),
+        rules: std::array::from_fn(|i| rules(i, Phase::ALL[i])),
     }
 }

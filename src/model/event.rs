@@ -26,6 +26,8 @@ pub enum Event {
     Update(UpdateEvent),
     /// A step of a deployed host's lifecycle (`model/lifecycle.rs`).
     Lifecycle(LifecycleEvent),
+    /// Power states and autoscale (`model/power.rs`).
+    Power(PowerEvent),
 }
 
 /// The personal pool's events.
@@ -67,6 +69,24 @@ pub enum LifecycleEvent {
     Registered { deployment: u32, n: u32 },
     /// A registered host's agent upgrade is over.
     AgentReady { host: HostId },
+}
+
+/// Power and autoscale events.
+#[derive(Debug, Clone, Copy)]
+pub enum PowerEvent {
+    /// A batched evaluation of the scaling plan, `evaluation_delay` after a session event.
+    Evaluate,
+    /// The plan's periodic check (every `check_interval`).
+    Check,
+    /// A scaling plan's phase starts.
+    PhaseChange,
+    /// The scaling script's runbook fires (every `interval`).
+    ScriptRun,
+    /// A started host finished booting.
+    BootDone { host: HostId },
+    /// A drained host's force log-off wait is over; `drain` is the drain's number, so a
+    /// drain that was undone since is recognised.
+    ForceLogoff { host: HostId, drain: u32 },
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ pub enum HostStatus {
     Shutdown,
     /// Being replaced by a session host update: not routable, counted apart.
     Updating,
+    /// Powering on after a start (autoscale, pooled Start VM on Connect): billed, not
+    /// routable (`model/power.rs`).
+    Starting,
 }
 
 impl HostStatus {
@@ -33,6 +36,7 @@ impl HostStatus {
             HostStatus::Unavailable => "unavailable",
             HostStatus::Shutdown => "shutdown",
             HostStatus::Updating => "updating",
+            HostStatus::Starting => "starting",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! that tie them together. Pure: no I/O, no wall clock.
 
 pub mod assignment;
+pub mod autoscale;
 pub mod balancer;
 pub mod config;
 pub mod control;
@@ -13,6 +14,8 @@ pub mod lifecycle;
 pub mod personal;
 pub mod pool;
 pub mod population;
+pub mod power;
+pub mod scaling_script;
 pub mod session;
 pub mod sim;
 pub mod streams;

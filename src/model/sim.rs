@@ -14,6 +14,7 @@ use super::lifecycle::Lifecycle;
 use super::personal::Personal;
 use super::pool::Pool;
 use super::population::Population;
+use super::power::Power;
 use super::session::{SessionId, SessionState, UserId};
 use super::streams;
 use super::update::{UpdateRow, UpdateStatus, Updates};
@@ -45,6 +46,8 @@ pub struct Features<'c> {
     pub updates: Option<Updates<'c>>,
     /// Hosts deployed by `add_hosts`.
     pub lifecycle: Option<Lifecycle<'c>>,
+    /// Power states, autoscale and cost.
+    pub power: Option<Power<'c>>,
 }
 
 impl Features<'_> {
@@ -57,6 +60,9 @@ impl Features<'_> {
             f(x);
         }
         if let Some(x) = &mut self.lifecycle {
+            f(x);
+        }
+        if let Some(x) = &mut self.power {
             f(x);
         }
     }
@@ -97,6 +103,7 @@ impl<'c> PoolSim<'c> {
         // Personal pools set the starting state (assignments, stopped hosts) before anything
         // else is scheduled or recorded.
         let personal = Personal::build(cfg, replication, &mut pool, q);
+        let power = Power::build(cfg, replication, &mut pool);
         let bin = keep.detail.then_some(cfg.time_bin);
         let recorder = Recorder::new(pool.gauges(), cfg.warmup, bin, keep.trace);
         let world = World {
@@ -113,6 +120,7 @@ impl<'c> PoolSim<'c> {
             personal,
             updates: Updates::build(cfg, replication),
             lifecycle: Lifecycle::build(cfg, replication),
+            power,
         };
         let arrivals = cfg
             .arrivals
@@ -251,6 +259,7 @@ impl<'c> PoolSim<'c> {
         };
         w.pool.set_planned_end(session, end);
         q.schedule(end, Event::SessionEnd { session });
+        self.features.each(|f| f.session_opened(w, q, host));
     }
 
     /// Serves the logins features asked for while handling an event, in order.
@@ -371,6 +380,11 @@ impl Model for PoolSim<'_> {
             Event::Lifecycle(e) => {
                 if let Some(l) = &mut self.features.lifecycle {
                     l.handle(w, q, e);
+                }
+            }
+            Event::Power(e) => {
+                if let Some(p) = &mut self.features.power {
+                    p.handle(w, q, e);
                 }
             }
         }

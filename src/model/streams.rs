@@ -27,6 +27,10 @@ pub const RELOGIN_CHOICE: u64 = 42;
 pub const RELOGIN_DELAY: u64 = 43;
 /// Deployed hosts: provisioning and agent-upgrade times.
 pub const LIFECYCLE: u64 = 44;
+/// Autoscale and pooled Start VM on Connect: boot times.
+pub const POWER_BOOT: u64 = 45;
+/// Autoscale: ties between equally loaded hosts to drain.
+pub const SCALING_TIES: u64 = 46;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -49,6 +53,8 @@ mod tests {
             RELOGIN_CHOICE,
             RELOGIN_DELAY,
             LIFECYCLE,
+            POWER_BOOT,
+            SCALING_TIES,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");

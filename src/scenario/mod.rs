@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod add_hosts;
+pub mod autoscale;
 pub mod duration;
 pub mod error;
 pub mod instant;
@@ -68,6 +69,10 @@ pub struct Scenario {
     /// Several session host updates, one after another (instead of `[update]`).
     #[serde(default)]
     pub updates: Vec<UpdateSpec>,
+    /// A scaling plan or the older scaling script (see `scenario/autoscale.rs`).
+    pub autoscale: Option<autoscale::AutoscaleSpec>,
+    /// Prices of running and stopped hosts.
+    pub cost: Option<autoscale::CostSpec>,
 }
 
 fn default_replications() -> u32 {
@@ -143,7 +148,8 @@ pub struct PoolSpec {
     /// Rows read from `assignments_file` at load time, with their line numbers.
     #[serde(skip)]
     pub imported_assignments: Vec<(usize, AssignmentSpec)>,
-    /// Start VM on Connect: a login to a stopped host waits for it to boot.
+    /// Start VM on Connect: a login to a stopped host waits for it to boot (personal pools);
+    /// a login that finds no room starts a stopped host (pooled pools, `model/power.rs`).
     pub start_vm_on_connect: Option<bool>,
     /// Boot time of a stopped host (default 2m).
     pub boot_time: Option<BootTime>,

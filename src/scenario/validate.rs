@@ -37,7 +37,8 @@ fn run_checks(s: &Scenario) -> Check {
     actions(s)?;
     super::add_hosts::check(s, session_dist)?;
     super::update::check(s, session_dist)?;
-    super::personal::check(s)
+    super::personal::check(s)?;
+    super::autoscale::check(s)
 }
 
 fn top_level(s: &Scenario) -> Check {
