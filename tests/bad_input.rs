@@ -141,7 +141,61 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             ),
             "actions[0].key_valid_for",
         ),
+        (
+            "threshold 0",
+            plan("capacity_threshold_pct = 60", "capacity_threshold_pct = 0"),
+            "ramp_up.capacity_threshold_pct",
+        ),
+        (
+            "threshold 101",
+            plan("capacity_threshold_pct = 60", "capacity_threshold_pct = 101"),
+            "ramp_up.capacity_threshold_pct",
+        ),
+        ("phases out of order", plan("start = \"09:00\"", "start = \"06:00\""), "peak.start"),
+        ("a schedule with no days", plan("days = \"weekdays\"", "days = []"), "days"),
+        ("an unknown day", plan("days = \"weekdays\"", "days = [\"mon\", \"funday\"]"), "funday"),
+        (
+            "dynamic without min/max pool size",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\""),
+            "min_pool_size",
+        ),
+        (
+            "script without peak hours",
+            format!(
+                "{GOOD}[autoscale]\nkind = \"scaling_script\"\nsession_threshold_per_cpu = 2\nvcpus = 4\nmin_hosts = 1\n"
+            ),
+            "autoscale.peak",
+        ),
+        ("negative price", format!("{GOOD}[cost]\nhost_hour = -0.1\n"), "cost.host_hour"),
+        (
+            "negative disk price",
+            format!("{GOOD}[cost]\nhost_hour = 1\nstopped_host_hour = -1\n"),
+            "cost.stopped_host_hour",
+        ),
+        (
+            "peak with its own threshold",
+            plan("{ start = \"09:00\" }", "{ start = \"09:00\", capacity_threshold_pct = 50 }"),
+            "peak",
+        ),
+        (
+            "excluding an unknown host",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nexclude = [\"sh-9\"]"),
+            "autoscale.exclude[0]",
+        ),
     ]
+}
+
+/// A good scaling plan on the good scenario, with `from` replaced by `to`.
+fn plan(from: &str, to: &str) -> String {
+    let plan = format!(
+        "{GOOD}[autoscale]\nkind = \"scaling_plan\"\n[[autoscale.schedules]]\nname = \"w\"\ndays = \"weekdays\"\n\
+         ramp_up = {{ start = \"07:00\", min_hosts_pct = 20, capacity_threshold_pct = 60 }}\n\
+         peak = {{ start = \"09:00\" }}\n\
+         ramp_down = {{ start = \"17:00\", min_hosts_pct = 10, capacity_threshold_pct = 90 }}\n\
+         off_peak = {{ start = \"20:00\" }}\n"
+    );
+    assert!(plan.contains(from), "{from}");
+    plan.replacen(from, to, 1)
 }
 
 #[test]
@@ -172,11 +226,17 @@ fn each_bad_input_gets_one_clear_line_and_exit_code_2() {
 #[test]
 fn the_good_scenario_is_accepted() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("good.toml");
-    std::fs::write(&file, GOOD).unwrap();
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_poolsim")).arg("validate").arg(&file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let good_plan = plan("days = \"weekdays\"", "days = [\"mon\", \"fri\"]");
+    for text in [GOOD.to_string(), good_plan] {
+        let file = tmp.path().join("good.toml");
+        std::fs::write(&file, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .arg("validate")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 #[test]
