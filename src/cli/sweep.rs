@@ -42,6 +42,10 @@ pub struct SweepArgs {
     /// (repeatable): report the cheapest point meeting all of them.
     #[arg(long = "goal", value_name = "METRIC<=VALUE")]
     pub goals: Vec<String>,
+    /// With --goal: "cheapest" is the lowest mean of this metric [default: cost when the
+    /// scenario has [cost], else the fewest hosts].
+    #[arg(long, value_name = "METRIC")]
+    pub minimize: Option<String>,
     /// Continue an interrupted sweep in the same output directory.
     #[arg(long)]
     pub resume: bool,
@@ -72,6 +76,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|g| Goal::parse(g).map_err(|m| Failure::Input(format!("--goal {m}"))))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(m) = &args.minimize {
+        if crate::metrics::catalog::def(m).is_none() {
+            let msg = format!(
+                "--minimize \"{}\" is not a metric (see the README's metric table)",
+                m.escape_debug()
+            );
+            return Err(Failure::Input(msg));
+        }
+        if goals.is_empty() {
+            return Err(Failure::Input("--minimize only applies with --goal".into()));
+        }
+    }
     let plan = plan(&args)?;
     let pool = thread_pool(args.threads)?;
     std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
@@ -96,7 +112,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         println!("{} points × {reps} replications → {}", table.rows.len(), sweep_csv.display());
     }
     if !goals.is_empty() {
-        report_goals(&table, &goals, &plan.out, args.quiet)?;
+        report_goals(&table, &goals, args.minimize.as_deref(), &plan.out, args.quiet)?;
     }
     if args.plot {
         super::plot::plot_dir(&plan.out)?;
@@ -265,10 +281,11 @@ fn interrupt_flag() -> &'static AtomicBool {
 fn report_goals(
     table: &SweepTable,
     goals: &[Goal],
+    minimize: Option<&str>,
     out: &Path,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let Some(verdict) = sweep::choose(table, goals) else { return Ok(()) };
+    let Some(verdict) = sweep::choose_minimizing(table, goals, minimize) else { return Ok(()) };
     let report = sweep::goal::report(table, goals, &verdict);
     let path = out.join("goal.json");
     let mut bytes = serde_json::to_vec_pretty(&report).expect("goal report serialises");

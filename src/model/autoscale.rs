@@ -198,23 +198,58 @@ pub fn used_pct(sessions: u64, open: u64, limit: u32) -> f64 {
 }
 
 /// The counts an evaluation works on.
-struct Counts {
-    sessions: u64,
-    /// Hosts open for new sessions, or starting (capacity on its way).
-    open: u64,
-    /// Hosts on and not being shed.
-    on: u32,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Sessions (active + disconnected) in the pool.
+    pub sessions: u64,
+    /// Hosts running and open for new sessions, or starting (capacity on its way).
+    pub open: u64,
+    /// Hosts running or starting and not being shed by the scaler.
+    pub on: u32,
 }
 
-fn counts(hosts: &[HostView]) -> Counts {
+/// The counts of `hosts`.
+pub fn counts(hosts: &[HostView]) -> Counts {
     let mut c = Counts { sessions: 0, open: 0, on: 0 };
     for h in hosts {
         c.sessions += u64::from(h.sessions);
+        let open = match h.power {
+            Power::Running => h.undrained,
+            Power::Starting => true,
+            _ => false,
+        };
+        c.open += u64::from(open);
         let live = matches!(h.power, Power::Running | Power::Starting);
-        c.open += u64::from(live && h.undrained);
         c.on += u32::from(live && !h.ours);
     }
     c
+}
+
+/// True when an evaluation in phase `r` of `hosts` hosts with counts `c` can neither scale out
+/// nor scale in: then only the scaler's drained hosts need a look (see [`stop_drained`]).
+/// `can_add` is false only when no host could be started or taken out of drain (a pool at
+/// full size). Lets a large pool skip the per-host scan at most evaluations; [`decide`]
+/// checks the same conditions.
+pub fn quiet(r: &PhaseRules, c: &Counts, hosts: u32, limit: u32, can_add: bool) -> bool {
+    let min = min_hosts(r.min_pct, hosts);
+    let wants_more = over_threshold(c.sessions, c.open, limit, r.threshold_pct) || c.on < min;
+    if wants_more && can_add {
+        return false;
+    }
+    r.phase == Phase::RampUp || !may_scale_in(r, c, limit, min)
+}
+
+/// The scale-in conditions on the counts alone (MODEL.md: below the threshold, one host less
+/// not above it, never below the minimum, one host kept while anyone has a session).
+fn may_scale_in(r: &PhaseRules, c: &Counts, limit: u32, min: u32) -> bool {
+    let floor = u64::from(min.max(u32::from(c.sessions > 0)));
+    let fewer = c.open.saturating_sub(1);
+    let below = c.sessions * 100 < u64::from(r.threshold_pct) * u64::from(limit) * c.open;
+    c.open > 0
+        && fewer >= floor
+        && c.on > min
+        && below
+        && !over_threshold(c.sessions, fewer, limit, r.threshold_pct)
 }
 
 /// One evaluation of a scaling plan in phase `r`: the steps, each with its reason.
@@ -233,7 +268,7 @@ pub fn decide(
     if !out.is_empty() {
         return out;
     }
-    out.extend(stop_drained(r, hosts));
+    out.extend(stop_drained(r, hosts.iter().enumerate().map(|(i, h)| (i as HostId, *h))));
     if r.phase != Phase::RampUp {
         out.extend(scale_in(r, hosts, limit, min, &mut c, ramp_down_left, tie));
     }
@@ -288,18 +323,21 @@ fn scale_out(
     }
 }
 
-/// Drained hosts whose users have left (or, with `zero_active_sessions`, are all
-/// disconnected) are deallocated.
-fn stop_drained(r: &PhaseRules, hosts: &[HostView]) -> Vec<Decision> {
+/// Drained hosts (`(id, view)`, in host order) whose users have left (or, with
+/// `zero_active_sessions`, are all disconnected) are deallocated.
+pub fn stop_drained(
+    r: &PhaseRules,
+    hosts: impl Iterator<Item = (HostId, HostView)>,
+) -> Vec<Decision> {
     let gone = |h: &HostView| match r.stop_when {
         StopHostsWhen::ZeroSessions => h.sessions == 0,
         StopHostsWhen::ZeroActiveSessions => h.active == 0,
     };
-    (0..hosts.len())
-        .filter(|&i| hosts[i].ours && hosts[i].power == Power::Running && gone(&hosts[i]))
-        .map(|i| {
+    hosts
+        .filter(|(_, h)| h.ours && h.power == Power::Running && gone(h))
+        .map(|(i, _)| {
             let why = format!("{}: drained host has no {}", r.phase.name(), stop_when_name(r));
-            (Step::Stop(i as HostId), why)
+            (Step::Stop(i), why)
         })
         .collect()
 }
@@ -320,31 +358,33 @@ fn scale_in(
     ramp_down_left: Option<SimTime>,
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
-    let mut taken = vec![false; hosts.len()];
     let mut out = Vec::new();
-    let floor = u64::from(min.max(u32::from(c.sessions > 0)));
+    if !may_scale_in(r, c, limit, min) {
+        return out;
+    }
+    // Candidates once, in host order; each step takes one of those tied for fewest sessions.
+    let mut candidates: Vec<usize> = (0..hosts.len())
+        .filter(|&i| {
+            let h = &hosts[i];
+            h.movable && h.undrained && h.power == Power::Running
+        })
+        .collect();
     loop {
-        let fewer = c.open.saturating_sub(1);
-        let below = c.sessions * 100 < u64::from(r.threshold_pct) * u64::from(limit) * c.open;
-        if c.open == 0 || fewer < floor || c.on <= min || !below {
+        if !may_scale_in(r, c, limit, min) {
             return out;
         }
-        if over_threshold(c.sessions, fewer, limit, r.threshold_pct) {
-            return out;
-        }
-        let candidates: Vec<usize> = (0..hosts.len())
-            .filter(|&i| {
-                let h = &hosts[i];
-                !taken[i] && h.movable && h.undrained && h.power == Power::Running
-            })
-            .collect();
         let Some(fewest) = candidates.iter().map(|&i| hosts[i].sessions).min() else {
             return out;
         };
-        let tied: Vec<usize> =
-            candidates.into_iter().filter(|&i| hosts[i].sessions == fewest).collect();
-        let i = tied[if tied.len() > 1 { tie(tied.len()) } else { 0 }];
-        taken[i] = true;
+        let tied = candidates.iter().filter(|&&i| hosts[i].sessions == fewest).count();
+        let pick = if tied > 1 { tie(tied) } else { 0 };
+        let at = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| hosts[**i].sessions == fewest)
+            .nth(pick)
+            .map_or(0, |(at, _)| at);
+        let i = candidates.remove(at);
         c.open -= 1;
         c.on -= 1;
         let why = format!(
@@ -485,6 +525,34 @@ mod tests {
         let d = decide(&rules(Phase::Peak, 0, 50), &pool(10, 3, 0), 10, None, &mut no_tie);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(matches!(d[0].0, Step::Drain { force_after: None, .. }));
+    }
+
+    #[test]
+    fn a_quiet_evaluation_decides_nothing() {
+        // The fast path is safe: whenever `quiet` holds, the full evaluation of the same
+        // hosts (none drained by the scaler) takes no step; and whenever the full evaluation
+        // takes a step, `quiet` did not hold.
+        let mut seen = [0; 2];
+        for phase in Phase::ALL {
+            for (min_pct, thr) in [(0, 50), (20, 60), (100, 90), (10, 1), (0, 100)] {
+                for sessions in 0..60 {
+                    for (on, off) in [(0, 5), (1, 4), (3, 2), (5, 0)] {
+                        let r = rules(phase, min_pct, thr);
+                        let hosts = pool(sessions.min(on * 10), on, off);
+                        let c = counts(&hosts);
+                        let d = decide(&r, &hosts, 10, None, &mut no_tie);
+                        let can_add = hosts.iter().any(|h| h.power == Power::Stopped);
+                        let q = quiet(&r, &c, 5, 10, can_add);
+                        assert!(
+                            !q || d.is_empty(),
+                            "{phase:?} {min_pct} {thr} {sessions} {on}: {d:?}"
+                        );
+                        seen[usize::from(q)] += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen[0] > 100 && seen[1] > 100, "both paths exercised: {seen:?}");
     }
 
     #[test]

@@ -39,6 +39,7 @@ use crate::metrics::stats::quantile;
 use crate::scenario::LoadBalancer;
 use crate::scenario::autoscale::DuringUpdate;
 use rand::RngExt;
+use std::collections::BTreeSet;
 
 /// Pooled Start VM on Connect starts at most one host per this long.
 pub const SVOC_START_SPACING: SimTime = 5 * MINUTE;
@@ -53,6 +54,10 @@ pub struct Power<'c> {
     excluded: Vec<bool>,
     /// Per host: drained by the scaler.
     ours: Vec<bool>,
+    /// The hosts drained by the scaler, in host order.
+    ours_list: BTreeSet<HostId>,
+    /// The hosts as the last full evaluation saw them (kept to reuse the allocation).
+    views_buf: Vec<HostView>,
     /// Per host: drains so far (a force log-off names the drain it belongs to).
     drains: Vec<u32>,
     /// Per host: logins waiting for it to boot, with when they started waiting.
@@ -96,6 +101,8 @@ impl<'c> Power<'c> {
             rng_tie: rng(streams::SCALING_TIES),
             excluded,
             ours: vec![false; hosts],
+            ours_list: BTreeSet::new(),
+            views_buf: Vec::new(),
             drains: vec![0; hosts],
             waiters: vec![Vec::new(); hosts],
             evaluation_pending: false,
@@ -194,18 +201,11 @@ impl<'c> Power<'c> {
         let Some(may_shed) = self.may_act(w) else {
             return w.trace("scaling_paused", None, None, "a session host update owns drain mode");
         };
-        let views = self.views(&w.pool);
-        let limit = self.limit;
         let decisions = match scaler {
-            Scaler::Plan(p) => {
-                let at = p.phase_at(w.now);
-                let left = ramp_down_left(&at, w.now);
-                let rng = &mut self.rng_tie;
-                autoscale::decide(&at.rules, &views, limit, left, &mut |n| {
-                    rng.random_range(0..n as u32) as usize
-                })
+            Scaler::Plan(p) => self.plan_decisions(p, w),
+            Scaler::Script(s) => {
+                scaling_script::decide(s, w.now % DAY, &self.views(&w.pool), self.limit)
             }
-            Scaler::Script(s) => scaling_script::decide(s, w.now % DAY, &views, limit),
         };
         for (step, why) in decisions {
             let sheds = matches!(step, Step::Drain { .. } | Step::Stop(_));
@@ -217,31 +217,89 @@ impl<'c> Power<'c> {
     }
 
     fn views(&self, pool: &Pool) -> Vec<HostView> {
-        let view = |(i, h): (usize, &super::host::Host)| {
-            let power = match h.status {
-                HostStatus::Available => autoscale::Power::Running,
-                HostStatus::Starting => autoscale::Power::Starting,
-                HostStatus::Shutdown => autoscale::Power::Stopped,
-                _ => autoscale::Power::Other,
-            };
-            let ours = self.ours[i];
-            let active = if ours {
-                let active =
-                    |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
-                h.sessions.iter().filter(active).count() as u32
-            } else {
-                h.session_count()
-            };
-            HostView {
-                power,
-                sessions: h.session_count(),
-                active,
-                undrained: !h.drain,
-                ours,
-                movable: !self.excluded[i] && (ours || !h.drain),
-            }
+        (0..pool.hosts().len()).map(|i| self.view(pool, i as HostId)).collect()
+    }
+
+    /// Host `id` as the scaler sees it. A host counts as the scaler's only while it is still
+    /// drained (an update's end or an admin undrains it).
+    fn view(&self, pool: &Pool, id: HostId) -> HostView {
+        let (i, h) = (id as usize, pool.host(id));
+        let power = match h.status {
+            HostStatus::Available => autoscale::Power::Running,
+            HostStatus::Starting => autoscale::Power::Starting,
+            HostStatus::Shutdown => autoscale::Power::Stopped,
+            _ => autoscale::Power::Other,
         };
-        pool.hosts().iter().enumerate().map(view).collect()
+        let ours = self.ours[i] && h.drain;
+        let active = if ours {
+            let active =
+                |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
+            h.sessions.iter().filter(active).count() as u32
+        } else {
+            h.session_count()
+        };
+        HostView {
+            power,
+            sessions: h.session_count(),
+            active,
+            undrained: !h.drain,
+            ours,
+            movable: !self.excluded[i] && (ours || !h.drain),
+        }
+    }
+
+    /// The plan's counts from the pool's gauges and the scaler's drained hosts, without a
+    /// per-host scan (equal to `autoscale::counts` of every view).
+    fn counts(&self, pool: &Pool) -> autoscale::Counts {
+        let g = pool.gauges();
+        let ours_live = self
+            .ours_list
+            .iter()
+            .filter(|&&h| {
+                let host = pool.host(h);
+                host.drain && host.status == HostStatus::Available
+            })
+            .count() as u64;
+        let live = g.hosts_available + g.hosts_draining + g.hosts_starting;
+        autoscale::Counts {
+            sessions: g.sessions(),
+            open: g.hosts_available + g.hosts_starting,
+            on: (live - ours_live) as u32,
+        }
+    }
+
+    /// Whether some host might be started or taken out of drain (over-approximated: a stopped
+    /// host drained by an admin counts), without a per-host scan.
+    fn can_add(&self, pool: &Pool) -> bool {
+        let excluded_stopped = self
+            .cfg
+            .excluded
+            .iter()
+            .filter(|&&h| pool.host(h).status == HostStatus::Shutdown)
+            .count() as u64;
+        !self.ours_list.is_empty() || pool.gauges().hosts_stopped > excluded_stopped
+    }
+
+    /// One evaluation of the plan: the full per-host decision, or — when the counts say
+    /// nothing can scale — only a look at the hosts the scaler drained.
+    fn plan_decisions(&mut self, p: &autoscale::PlanConfig, w: &World) -> Vec<autoscale::Decision> {
+        let at = p.phase_at(w.now);
+        let hosts = w.pool.hosts().len() as u32;
+        let c = self.counts(&w.pool);
+        if autoscale::quiet(&at.rules, &c, hosts, self.limit, self.can_add(&w.pool)) {
+            let drained = self.ours_list.iter().map(|&h| (h, self.view(&w.pool, h)));
+            return autoscale::stop_drained(&at.rules, drained);
+        }
+        let mut views = std::mem::take(&mut self.views_buf);
+        views.clear();
+        views.extend((0..hosts).map(|i| self.view(&w.pool, i)));
+        let left = ramp_down_left(&at, w.now);
+        let rng = &mut self.rng_tie;
+        let out = autoscale::decide(&at.rules, &views, self.limit, left, &mut |n| {
+            rng.random_range(0..n as u32) as usize
+        });
+        self.views_buf = views;
+        out
     }
 
     fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &str) {
@@ -277,9 +335,19 @@ impl<'c> Power<'c> {
     /// Drains (`true`) or undrains a host on the scaler's behalf; each change is a new drain
     /// number, so a pending force log-off of an earlier drain is void.
     fn set_ours(&mut self, w: &mut World, h: HostId, on: bool) {
+        self.mark_ours(h, on);
+        w.pool.set_drain(h, on);
+    }
+
+    /// Notes whether the scaler holds `h` drained; any change voids a pending force log-off.
+    fn mark_ours(&mut self, h: HostId, on: bool) {
         self.ours[h as usize] = on;
         self.drains[h as usize] += 1;
-        w.pool.set_drain(h, on);
+        if on {
+            self.ours_list.insert(h);
+        } else {
+            self.ours_list.remove(&h);
+        }
     }
 
     fn start_host(&mut self, w: &mut World, q: &mut Queue, h: HostId) {
@@ -297,8 +365,7 @@ impl<'c> Power<'c> {
             self.stopped += 1;
         }
         if self.ours[h as usize] {
-            self.ours[h as usize] = false;
-            self.drains[h as usize] += 1;
+            self.mark_ours(h, false);
         }
         w.pool.update_host(h, |host| {
             host.drain = false;
@@ -461,8 +528,7 @@ impl Feature for Power<'_> {
             && w.control.scaler_may_drain()
             && self.ours[h as usize]
         {
-            self.ours[h as usize] = false;
-            self.drains[h as usize] += 1;
+            self.mark_ours(h, false);
         }
     }
 

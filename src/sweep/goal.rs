@@ -107,8 +107,26 @@ pub const UPDATE_TIME_METRIC: &str = "update_completion_minutes";
 /// The parameter that measures cost: fewer hosts is cheaper.
 pub const HOSTS_PARAM: &str = "pool.hosts";
 
+/// The metric that measures money when the scenario has `[cost]`.
+pub const COST_METRIC: &str = "cost";
+
 /// Picks the cheapest row meeting every goal, or the closest one. `None` for an empty table.
+/// Cheapest is the lowest `cost` when the sweep measured it (the scenario has `[cost]`), else
+/// the fewest hosts.
 pub fn choose(table: &SweepTable, goals: &[Goal]) -> Option<Verdict> {
+    choose_minimizing(table, goals, None)
+}
+
+/// [`choose`], with "cheapest" meaning the lowest mean of `minimize` when given (then fewer
+/// hosts, then the shortest update, break ties).
+pub fn choose_minimizing(
+    table: &SweepTable,
+    goals: &[Goal],
+    minimize: Option<&str>,
+) -> Option<Verdict> {
+    let measured = |m: &str| (0..table.rows.len()).any(|r| table.value(r, m, Stat::Mean).is_some());
+    let by = minimize.or(measured(COST_METRIC).then_some(COST_METRIC));
+    let cost = |t: &SweepTable, row: usize| cost(t, row, by);
     let mean = |row: usize, g: &Goal| table.value(row, &g.metric, Stat::Mean);
     let rows = 0..table.rows.len();
     let met =
@@ -123,19 +141,21 @@ pub fn choose(table: &SweepTable, goals: &[Goal]) -> Option<Verdict> {
         .map(|row| Verdict::NoneMet { row })
 }
 
-/// A row's cost as (hosts, update minutes), folded into one comparable key.
-fn cost(table: &SweepTable, row: usize) -> Cost {
+/// A row's cost as (the minimized metric, hosts, update minutes), one comparable key.
+fn cost(table: &SweepTable, row: usize, by: Option<&str>) -> Cost {
+    let metric = by.map_or(0.0, |m| table.value(row, m, Stat::Mean).unwrap_or(f64::INFINITY));
     let hosts = table.param(row, HOSTS_PARAM).and_then(|h| h.parse::<f64>().ok()).unwrap_or(0.0);
     let update = table.value(row, UPDATE_TIME_METRIC, Stat::Mean).unwrap_or(f64::INFINITY);
-    Cost(hosts, update)
+    Cost(metric, hosts, update)
 }
 
-/// Fewest hosts first, then the shortest update (absent counts as longest).
-struct Cost(f64, f64);
+/// The minimized metric first (absent counts as most), then fewest hosts, then the shortest
+/// update (absent counts as longest).
+struct Cost(f64, f64, f64);
 
 impl Cost {
     fn total_cmp(&self, other: &Cost) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then(self.1.total_cmp(&other.1))
+        self.0.total_cmp(&other.0).then(self.1.total_cmp(&other.1)).then(self.2.total_cmp(&other.2))
     }
 }
 
@@ -310,5 +330,28 @@ mod tests {
         assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 2 }));
         let strict = [Goal::parse("login_failure_rate<=0.0001").unwrap()];
         assert_eq!(choose(&t, &strict), Some(Verdict::NoneMet { row: 0 }));
+        // --minimize names another metric: the lowest failure rate among the points
+        // meeting the goal, whatever their host count.
+        assert_eq!(
+            choose_minimizing(&t, &g, Some("login_failure_rate")),
+            Some(Verdict::Met { row: 0 })
+        );
+    }
+
+    #[test]
+    fn with_a_cost_column_the_cheapest_point_is_by_money() {
+        // More hosts under a scaling plan can cost less than fewer hosts always on.
+        let row = |h: &str, rate: &str, cost: &str| SweepRow {
+            params: vec![h.into()],
+            cells: [rate, "", "", "", "", cost, "", "", "", ""].map(String::from).to_vec(),
+        };
+        let t = SweepTable {
+            params: vec![HOSTS_PARAM.into()],
+            metrics: vec!["login_failure_rate".into(), COST_METRIC.into()],
+            rows: vec![row("20", "0.001", "900"), row("30", "0.001", "700"), row("10", "0.5", "1")],
+        };
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 1 }));
+        assert_eq!(choose_minimizing(&t, &g, Some("none_such")), Some(Verdict::Met { row: 0 }));
     }
 }

@@ -10,6 +10,6 @@ pub mod partial;
 pub mod table;
 
 pub use execute::{PointJob, PointResult, execute};
-pub use goal::{Goal, Verdict, choose};
+pub use goal::{Goal, Verdict, choose, choose_minimizing};
 pub use grid::{Axis, Point, points};
 pub use table::{SweepRow, SweepTable};
