@@ -549,14 +549,18 @@ impl Feature for Power<'_> {
             m.set(Metric::Cost, Some(running * p.host_hour + stopped * p.stopped_host_hour));
         }
         m.set(Metric::PeakHostsRunning, count(meter.peak_running));
-        m.set(Metric::HostsStarted, count(self.started));
-        m.set(Metric::HostsStopped, count(self.stopped));
+        let mean = (meter.capacity_ms > 0).then(|| meter.used_pct_ms / meter.capacity_ms as f64);
+        m.set(Metric::MeanCapacityUsedPct, mean);
+        // Starts, stops and their failures are this feature's only when it drives power (a
+        // personal pool's boots and idle stops are `model/personal.rs`'s).
+        if self.cfg.scaler.is_some() || self.cfg.start_vm_on_connect {
+            m.set(Metric::HostsStarted, count(self.started));
+            m.set(Metric::HostsStopped, count(self.stopped));
+            m.set(Metric::LoginFailuresHostStarting, count(self.starting_failures));
+        }
         if self.cfg.scaler.is_some() {
             m.set(Metric::ForcedLogoffsScaling, count(self.forced));
         }
-        let mean = (meter.capacity_ms > 0).then(|| meter.used_pct_ms / meter.capacity_ms as f64);
-        m.set(Metric::MeanCapacityUsedPct, mean);
-        m.set(Metric::LoginFailuresHostStarting, count(self.starting_failures));
         if self.cfg.start_vm_on_connect {
             let waits: Vec<f64> = self.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();
             m.set(Metric::LoginWaitP95Seconds, quantile(&waits, 0.95));
