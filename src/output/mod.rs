@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod atomic;
+pub mod folder;
 pub mod power;
 pub mod tables;
 pub mod update;
