@@ -47,6 +47,7 @@ fn run_with_plot_draws_the_time_series_and_plot_redraws_it() {
     check_png(&tmp.path().join("timeseries.png"));
     check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state");
     assert!(!tmp.path().join("update.png").exists(), "no update ran, so no update chart");
+    assert!(!tmp.path().join("autoscale.png").exists(), "no scaler, so no autoscale chart");
     let first = std::fs::read(tmp.path().join("timeseries.png")).unwrap();
     std::fs::remove_file(tmp.path().join("timeseries.png")).unwrap();
     run_ok(&["plot", dir, "--quiet"]);
@@ -182,4 +183,15 @@ fn a_real_update_run_draws_its_update_chart_and_zoomed_window() {
     // 20 hosts: one initial host, then batches of 4 — the last host is in batch 5.
     check_svg(&tmp.path().join("update.svg"), "sh-19 (batch 5)");
     check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state during the update");
+}
+
+#[test]
+fn an_autoscale_run_draws_a_day_with_its_phases_shaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let s = scenario_file("autoscale-plan.toml");
+    let s = s.to_str().unwrap();
+    run_ok(&["run", s, "--quiet", "--out", dir, "--set", "replications=1", "--plot"]);
+    check_png(&tmp.path().join("autoscale.png"));
+    check_svg(&tmp.path().join("autoscale.svg"), "ramp-up");
 }

@@ -4,6 +4,7 @@
 //! Rendering is pure (CSV bytes in, image bytes out); `cli/plot.rs` reads and writes the files.
 //! Text uses a font embedded in the binary: pictures look the same on machines without fonts.
 
+pub mod autoscale;
 pub mod canvas;
 pub mod font;
 pub mod records;
@@ -32,6 +33,11 @@ pub fn draw_all(inputs: &Inputs) -> Result<Vec<Image>, String> {
         let fig = timeseries::TimeseriesFigure::from_csv(ts, inputs.update)
             .map_err(|e| format!("timeseries.csv: {e}"))?;
         images.push(canvas::render("timeseries", &fig)?);
+        let day =
+            autoscale::AutoscaleFigure::from_csv(ts).map_err(|e| format!("timeseries.csv: {e}"))?;
+        if let Some(fig) = day {
+            images.push(canvas::render("autoscale", &fig)?);
+        }
     }
     if let Some(up) = inputs.update {
         let fig = update::UpdateFigure::from_csv(up).map_err(|e| format!("update.csv: {e}"))?;
