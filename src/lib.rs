@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sweep;

@@ -3,6 +3,7 @@
 
 use super::canvas::{Figure, err};
 use super::style;
+use crate::sweep::file::SweepFile;
 use crate::sweep::table::{Stat, SweepTable};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -29,7 +30,7 @@ fn varying(table: &SweepTable) -> Vec<usize> {
 
 /// A figure per metric whose mean changes across the points (a flat line says nothing, and a
 /// sweep has a score of metrics); none for a table without parameters.
-pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
+pub fn figures(table: &SweepTable, _file: Option<&SweepFile>) -> Vec<SweepFigure> {
     if table.params.is_empty() || table.rows.is_empty() {
         return Vec::new();
     }

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod add_hosts;
+pub mod calendar;
 pub mod duration;
 pub mod error;
 pub mod instant;
@@ -16,6 +17,7 @@ mod validate;
 pub mod workload;
 
 pub use actions::ActionSpec;
+pub use calendar::StartDate;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
@@ -55,6 +57,8 @@ pub struct Scenario {
     /// Width of a row of `timeseries.csv`.
     #[serde(default = "default_time_bin")]
     pub time_bin: Duration,
+    /// The date of the run's first Monday, for real dates in outputs (see `calendar.rs`).
+    pub start_date: Option<StartDate>,
     /// The host pool.
     pub pool: PoolSpec,
     /// Who logs in, when, and for how long.
@@ -233,6 +237,29 @@ pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenar
     personal::import_assignments_file(&mut scenario, file)?;
     validate::check(&scenario, file)?;
     Ok(scenario)
+}
+
+/// Like [`load`], but reports every semantic problem rather than the first (`poolsim
+/// validate`); a file that cannot be read or parsed still gives one error.
+pub fn load_all_errors(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<ScenarioError>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![ScenarioError::new(&file, "", format!("cannot read the file: {e}"))])?;
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| vec![ScenarioError::from_toml(&file, &text, &e)])?;
+    for o in overrides {
+        set_path(&mut table, &o.path, o.value.clone())
+            .map_err(|m| vec![ScenarioError::new(&file, &o.path, m)])?;
+    }
+    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| vec![ScenarioError::from_serde(&file, &e)])?;
+    personal::import_assignments_file(&mut scenario, &file).map_err(|e| vec![e])?;
+    let errors = validate::check_all(&scenario, &file);
+    if errors.is_empty() { Ok(scenario) } else { Err(errors) }
 }
 
 /// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.

@@ -29,6 +29,32 @@ pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
     run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
 }
 
+/// Every problem found, for `poolsim validate`: each group of checks (top level, pool,
+/// workload, actions, added hosts, updates, personal pools) reports its first problem, and
+/// every group runs. Groups rely on the ones before only for sound numbers, which they
+/// re-check themselves, so later groups never panic on an earlier group's problem.
+pub fn check_all(s: &Scenario, file: &str) -> Vec<ScenarioError> {
+    let groups: [&dyn Fn(&Scenario) -> Check; 7] = [
+        &top_level,
+        &pool,
+        &workload,
+        &actions,
+        &|s| super::add_hosts::check(s, session_dist),
+        &|s| super::update::check(s, session_dist),
+        &|s| super::personal::check(s),
+    ];
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    for group in groups {
+        if let Err((field, msg)) = group(s) {
+            let e = ScenarioError::new(file, &field, msg);
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
 fn run_checks(s: &Scenario) -> Check {
     top_level(s)?;
     pool(s)?;
