@@ -82,6 +82,10 @@ pub fn main() -> ExitCode {
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(f @ Failure::GoalNotMet(_)) => {
+            eprintln!("goal not met: {f}");
+            f.exit_code()
+        }
         Err(f) => {
             eprintln!("error: {f}");
             f.exit_code()

@@ -7,24 +7,29 @@ use super::table::{Stat, SweepTable};
 use crate::output::numbers;
 
 /// Metrics shown after the goals', when the sweep reports them.
-const KEY_METRICS: [&str; 5] = [
+const KEY_METRICS: [&str; 7] = [
     "login_failure_rate",
     "host_availability",
     "forced_logoffs",
     "update_completion_minutes",
     "user_minutes_disrupted",
+    "min_free_slots",
+    "peak_sessions",
 ];
 
 /// At most this many metric columns, so the table fits a terminal.
 const MAX_METRICS: usize = 5;
 
-/// The metrics the table shows: the goals', then the key ones that some point reports.
+/// The metrics the table shows: the goals', then the key ones that differ between points.
 pub fn shown_metrics(table: &SweepTable, goals: &[Goal]) -> Vec<String> {
     let mut shown: Vec<String> = Vec::new();
-    let candidates = goals.iter().map(|g| g.metric.as_str()).chain(KEY_METRICS);
-    for m in candidates {
-        let reported = (0..table.rows.len()).any(|r| table.value(r, m, Stat::Mean).is_some());
-        if reported && !shown.iter().any(|s| s == m) && shown.len() < MAX_METRICS {
+    let goal_metrics: Vec<&str> = goals.iter().map(|g| g.metric.as_str()).collect();
+    for m in goal_metrics.iter().copied().chain(KEY_METRICS) {
+        let means: Vec<Option<f64>> =
+            (0..table.rows.len()).map(|r| table.value(r, m, Stat::Mean)).collect();
+        let reported = means.iter().any(Option::is_some);
+        let varies = means.iter().any(|v| *v != means[0]) || goal_metrics.contains(&m);
+        if reported && varies && !shown.iter().any(|s| s == m) && shown.len() < MAX_METRICS {
             shown.push(m.to_string());
         }
     }
