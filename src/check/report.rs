@@ -143,9 +143,10 @@ mod tests {
         assert_eq!(json["regressions"], 1);
         assert_eq!(json["metrics"][1]["verdict"], "improvement");
         let same = Comparison { rows: vec![row("peak_sessions", 5.0, 5.0, Verdict::Unchanged)] };
-        let json: serde_json::Value = serde_json::from_slice(&json("s", "b.json", &same)).unwrap();
+        let same: serde_json::Value =
+            serde_json::from_slice(&super::json("s", "b.json", &same)).unwrap();
         assert_eq!(
-            json["metrics"][0]["verdict"],
+            same["metrics"][0]["verdict"],
             Verdict::Unchanged.label(),
             "JSON says what the table says"
         );
