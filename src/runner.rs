@@ -6,7 +6,7 @@ use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
 use crate::model::update::{UpdateRow, UpdateStatus};
-use crate::model::{Keep, PoolSim};
+use crate::model::{Keep, ModelConfig, PoolSim};
 use crate::scenario::{AssignmentSpec, Scenario};
 use rayon::prelude::*;
 
@@ -33,12 +33,22 @@ pub struct ReplicationOutput {
 
 /// Runs replication `index` of `scenario`.
 pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> ReplicationOutput {
+    replication(scenario, &ModelConfig::new(scenario), index, keep)
+}
+
+/// Runs replication `index` of `scenario`, resolved once as `cfg`.
+fn replication(
+    scenario: &Scenario,
+    cfg: &ModelConfig,
+    index: u32,
+    keep: Keep,
+) -> ReplicationOutput {
     let mut queue = EventQueue::new();
-    let mut sim = PoolSim::new(scenario, u64::from(index), keep, &mut queue);
+    let mut sim = PoolSim::new(cfg, u64::from(index), keep, &mut queue);
     let end = scenario.duration.0;
     let stats = engine::run(&mut sim, &mut queue, end);
-    let assignments = if keep.timeseries { sim.assignment_rows() } else { None };
-    let recorded = sim.into_recorded(end);
+    let assignments = if keep.detail { sim.assignment_rows() } else { None };
+    let recorded = sim.finish(end);
     ReplicationOutput {
         index,
         metrics: recorded.metrics,
@@ -70,11 +80,12 @@ impl RunOutput {
 /// Runs every replication of `scenario` on the current rayon pool. Replication 0 keeps the
 /// time series (and the trace when `trace` is set); `on_done` is called as each finishes.
 pub fn run(scenario: &Scenario, trace: bool, on_done: &(dyn Fn() + Sync)) -> RunOutput {
+    let cfg = ModelConfig::new(scenario);
     let replications: Vec<ReplicationOutput> = (0..scenario.replications)
         .into_par_iter()
         .map(|i| {
-            let keep = Keep { timeseries: i == 0, trace: trace && i == 0 };
-            let out = run_replication(scenario, i, keep);
+            let keep = Keep { detail: i == 0, trace: trace && i == 0 };
+            let out = replication(scenario, &cfg, i, keep);
             on_done();
             out
         })

@@ -77,7 +77,7 @@ fn hosts_never_exceed_their_limit_and_gauges_match_the_hosts() {
 
 /// (time, kind, host, user) rows of replication 0's trace.
 fn trace(s: &Scenario) -> Vec<(SimTime, String, String, String)> {
-    let out = run_replication(s, 0, Keep { timeseries: false, trace: true });
+    let out = run_replication(s, 0, Keep { detail: false, trace: true });
     out.trace
         .unwrap()
         .into_iter()

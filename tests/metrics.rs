@@ -37,7 +37,7 @@ fn host_availability_is_time_weighted() {
 #[test]
 fn timeseries_has_one_row_per_bin_with_the_state_at_its_start() {
     let s = common::scenario(DRAIN_QUARTER);
-    let out = run_replication(&s, 0, Keep { timeseries: true, trace: false });
+    let out = run_replication(&s, 0, Keep { detail: true, trace: false });
     let rows = out.timeseries.unwrap();
     assert_eq!(rows.len(), 96);
     assert!(rows.iter().enumerate().all(|(i, r)| r.time == i as u64 * 3_600_000));
@@ -67,7 +67,7 @@ fn counts_add_up_and_extremes_bound_the_run() {
 fn warmup_excludes_the_start_from_every_metric() {
     // Measuring from day 1: one host of four drained for one day of three → 11/12.
     let s = common::scenario(&DRAIN_QUARTER.replace("time_bin", "warmup = \"1d\"\ntime_bin"));
-    let out = run_replication(&s, 0, Keep { timeseries: true, trace: false });
+    let out = run_replication(&s, 0, Keep { detail: true, trace: false });
     let m = &out.metrics;
     assert!((m.get("host_availability").unwrap() - 11.0 / 12.0).abs() < 1e-12);
     let rows = out.timeseries.unwrap();

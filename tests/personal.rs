@@ -37,7 +37,7 @@ const SHORT: &str = r#"{ dist = "exponential", mean = "1h" }"#;
 
 fn run(text: &str) -> (MetricValues, Vec<TraceRecord>) {
     let s = common::scenario(text);
-    let out = run_replication(&s, 0, Keep { timeseries: true, trace: true });
+    let out = run_replication(&s, 0, Keep { detail: true, trace: true });
     (out.metrics, out.trace.unwrap())
 }
 

@@ -18,7 +18,7 @@ fn scenario(text: &str) -> Scenario {
 
 fn run(text: &str) -> ReplicationOutput {
     let s = scenario(text);
-    run_replication(&s, 0, Keep { timeseries: true, trace: false })
+    run_replication(&s, 0, Keep { detail: true, trace: false })
 }
 
 fn metric(out: &ReplicationOutput, name: &str) -> f64 {
@@ -75,7 +75,7 @@ fn failure_free_update_takes_k_times_delay_plus_update_time() {
         });
         assert_eq!(lowest, floor, "N={n} b={b}: lowest available hosts during the update");
         assert!(lowest >= u64::from(n - b), "never below N - b");
-        let out = run_replication(&s, 0, Keep { timeseries: true, trace: false });
+        let out = run_replication(&s, 0, Keep { detail: true, trace: false });
         assert_eq!(
             metric(&out, "update_completion_minutes"),
             f64::from(k * (d + t)),
@@ -383,7 +383,7 @@ fn hosts_added_during_an_update_join_on_the_new_version() {
     let sim = step(&s, |_, _| {});
     let h = sim.pool().host_by_name("sh-5").unwrap();
     assert_eq!(sim.pool().host(h).version, 1);
-    let out = run_replication(&s, 0, Keep { timeseries: true, trace: false });
+    let out = run_replication(&s, 0, Keep { detail: true, trace: false });
     assert_eq!(out.update_rows.len(), 4, "only hosts present at the start are in the update");
 }
 

@@ -23,92 +23,74 @@ pub struct MetricDef {
     pub help: &'static str,
 }
 
-const fn m(name: &'static str, better: Better, help: &'static str) -> MetricDef {
-    MetricDef { name, better, help }
+/// Declares the metrics once: a typed identifier per metric (so a misspelt metric does not
+/// compile) and the catalog row with its name, direction and meaning, in output order.
+macro_rules! metrics {
+    ($($(#[$doc:meta])* $id:ident = $name:literal, $better:ident, $help:literal;)*) => {
+        /// A metric's typed identifier; `Metric::X as usize` is its position in [`METRICS`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Metric {
+            $($(#[$doc])* #[doc = $help] $id,)*
+        }
+
+        /// All metrics, in output order.
+        pub const METRICS: &[MetricDef] = &[
+            $(MetricDef { name: $name, better: Better::$better, help: $help },)*
+        ];
+    };
 }
 
-/// All metrics, in output order.
-pub const METRICS: &[MetricDef] = &[
-    m("logins_attempted", Better::Neither, "logins tried, including reconnections"),
-    m("logins_succeeded", Better::Neither, "logins that got a session"),
-    m("logins_failed", Better::Lower, "logins refused (no host could take them)"),
-    m("login_failure_rate", Better::Lower, "logins_failed / logins_attempted"),
-    m(
-        "login_failures_no_capacity",
-        Better::Lower,
-        "failed: no available host below its session limit",
-    ),
-    m("forced_logoffs", Better::Lower, "sessions ended by the service or an admin, not the user"),
-    m(
-        "host_availability",
-        Better::Higher,
-        "time-weighted share of hosts Available and accepting sessions",
-    ),
-    m("peak_sessions", Better::Neither, "most sessions (active + disconnected) at once"),
-    m("min_free_slots", Better::Higher, "fewest free session slots on accepting hosts at any time"),
+metrics! {
+    LoginsAttempted = "logins_attempted", Neither, "logins tried, including reconnections";
+    LoginsSucceeded = "logins_succeeded", Neither, "logins that got a session";
+    LoginsFailed = "logins_failed", Lower, "logins refused (no host could take them)";
+    LoginFailureRate = "login_failure_rate", Lower, "logins_failed / logins_attempted";
+    LoginFailuresNoCapacity = "login_failures_no_capacity", Lower,
+        "failed: no available host below its session limit";
+    ForcedLogoffs = "forced_logoffs", Lower,
+        "sessions ended by the service or an admin, not the user";
+    HostAvailability = "host_availability", Higher,
+        "time-weighted share of hosts Available and accepting sessions";
+    PeakSessions = "peak_sessions", Neither, "most sessions (active + disconnected) at once";
+    MinFreeSlots = "min_free_slots", Higher,
+        "fewest free session slots on accepting hosts at any time";
     // --- Session host updates and lifecycle (model/update.rs, model/lifecycle.rs) ---
-    m(
-        "update_completion_minutes",
-        Better::Lower,
-        "update start to last host done (longest over updates; absent when none finished)",
-    ),
-    m("update_hosts_completed", Better::Higher, "hosts on the new version after their update"),
-    m("update_hosts_failed", Better::Lower, "hosts whose last update attempt failed"),
-    m(
-        "update_status",
-        Better::Neither,
-        "last update: 0 succeeded, 1 failed, 2 canceled, 3 paused, 4 running, 5 scheduled",
-    ),
-    m(
-        "min_available_hosts_during_update",
-        Better::Higher,
-        "fewest hosts Available and not drained while an update ran",
-    ),
-    m("forced_logoffs_update", Better::Lower, "sessions logged off by an update"),
-    m(
-        "user_minutes_disrupted",
-        Better::Lower,
-        "planned active minutes users spent without a session after an update signed them out",
-    ),
-    m("admin_drain_refused", Better::Neither, "admin drain actions refused during an update"),
-    m("update_actions_ignored", Better::Neither, "pause/resume/cancel/retry that did not apply"),
-    m("updates_refused", Better::Lower, "updates refused: another was running or paused"),
-    m("hosts_added", Better::Neither, "deployed hosts that registered and joined the pool"),
-    m(
-        "hosts_registration_expired",
-        Better::Lower,
-        "deployed hosts that registered after the registration key expired",
-    ),
+    UpdateCompletionMinutes = "update_completion_minutes", Lower,
+        "update start to last host done (longest over updates; absent when none finished)";
+    UpdateHostsCompleted = "update_hosts_completed", Higher,
+        "hosts on the new version after their update";
+    UpdateHostsFailed = "update_hosts_failed", Lower, "hosts whose last update attempt failed";
+    UpdateStatus = "update_status", Neither,
+        "last update: 0 succeeded, 1 failed, 2 canceled, 3 paused, 4 running, 5 scheduled";
+    MinAvailableHostsDuringUpdate = "min_available_hosts_during_update", Higher,
+        "fewest hosts Available and not drained while an update ran";
+    ForcedLogoffsUpdate = "forced_logoffs_update", Lower, "sessions logged off by an update";
+    UserMinutesDisrupted = "user_minutes_disrupted", Lower,
+        "planned active minutes users spent without a session after an update signed them out";
+    AdminDrainRefused = "admin_drain_refused", Neither,
+        "admin drain actions refused during an update";
+    UpdateActionsIgnored = "update_actions_ignored", Neither,
+        "pause/resume/cancel/retry that did not apply";
+    UpdatesRefused = "updates_refused", Lower, "updates refused: another was running or paused";
+    HostsAdded = "hosts_added", Neither, "deployed hosts that registered and joined the pool";
+    HostsRegistrationExpired = "hosts_registration_expired", Lower,
+        "deployed hosts that registered after the registration key expired";
     // Personal pools and RDS personal session collections (model/personal.rs). The failure
     // columns are 0 for pooled pools; the rest are absent there.
-    m(
-        "login_failures_no_unassigned_host",
-        Better::Lower,
-        "failed: automatic assignment found no unassigned available host",
-    ),
-    m(
-        "login_failures_no_resources_available",
-        Better::Lower,
-        "failed: the user has no assigned host and the pool does not assign automatically",
-    ),
-    m(
-        "login_failures_host_unavailable",
-        Better::Lower,
-        "failed: the user's host is down, drained, or stopped without Start VM on Connect",
-    ),
-    m(
-        "login_wait_p95_seconds",
-        Better::Lower,
-        "95th percentile of Start VM on Connect waits (logins that waited for a boot)",
-    ),
-    m("logins_waited_for_boot", Better::Neither, "logins that waited for their host to boot"),
-    m(
-        "assignment_actions_refused",
-        Better::Lower,
-        "scheduled assign/reassign actions the run-time assignments did not allow",
-    ),
-    m("hosts_assigned", Better::Neither, "hosts with an owner at the end of the run"),
-];
+    LoginFailuresNoUnassignedHost = "login_failures_no_unassigned_host", Lower,
+        "failed: automatic assignment found no unassigned available host";
+    LoginFailuresNoResourcesAvailable = "login_failures_no_resources_available", Lower,
+        "failed: the user has no assigned host and the pool does not assign automatically";
+    LoginFailuresHostUnavailable = "login_failures_host_unavailable", Lower,
+        "failed: the user's host is down, drained, or stopped without Start VM on Connect";
+    LoginWaitP95Seconds = "login_wait_p95_seconds", Lower,
+        "95th percentile of Start VM on Connect waits (logins that waited for a boot)";
+    LoginsWaitedForBoot = "logins_waited_for_boot", Neither,
+        "logins that waited for their host to boot";
+    AssignmentActionsRefused = "assignment_actions_refused", Lower,
+        "scheduled assign/reassign actions the run-time assignments did not allow";
+    HostsAssigned = "hosts_assigned", Neither, "hosts with an owner at the end of the run";
+}
 
 /// Position of metric `name` in [`METRICS`].
 pub fn index_of(name: &str) -> Option<usize> {
@@ -131,11 +113,9 @@ impl MetricValues {
         MetricValues(vec![None; METRICS.len()])
     }
 
-    /// Sets metric `name`. Panics on an unknown name: that is a programming error caught by
-    /// the tests, never user input.
-    pub fn set(&mut self, name: &str, value: Option<f64>) {
-        let i = index_of(name).unwrap_or_else(|| panic!("metric {name} is not in the catalog"));
-        self.0[i] = value;
+    /// Sets a metric.
+    pub fn set(&mut self, metric: Metric, value: Option<f64>) {
+        self.0[metric as usize] = value;
     }
 
     /// The value of metric `name`.
@@ -156,5 +136,12 @@ mod tests {
             );
             assert_eq!(index_of(d.name), Some(i), "{} is listed twice", d.name);
         }
+    }
+
+    #[test]
+    fn typed_ids_point_at_their_catalog_rows() {
+        assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
+        assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
+        assert_eq!(METRICS.len(), Metric::HostsAssigned as usize + 1);
     }
 }

@@ -9,5 +9,5 @@ pub mod timeseries;
 pub mod trace;
 
 pub use catalog::{Better, METRICS, MetricDef, MetricValues};
-pub use recorder::{FailureReason, Recorder};
+pub use recorder::Recorder;
 pub use summary::{MetricSummary, Summaries};

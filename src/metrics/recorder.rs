@@ -1,48 +1,12 @@
 //! Collects one replication's measurements while it runs: counters, time integrals, extremes,
 //! and (for the replication that keeps them) the time series and the trace.
 
-use super::catalog::MetricValues;
-use super::stats::quantile;
+use super::catalog::{Metric, MetricValues};
 use super::timeseries::{Row, TimeSeries};
 use super::trace::TraceRecord;
 use crate::engine::SimTime;
-use crate::engine::time::to_secs_f64;
+use crate::model::failure::FailureReason;
 use crate::model::pool::Gauges;
-
-/// Why a login failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureReason {
-    /// No Available, non-drained host below its session limit.
-    NoCapacity,
-    /// Personal, automatic assignment: no unassigned available host for a new user.
-    NoUnassignedHost,
-    /// Personal: the user has no host and the pool does not assign one (the portal's
-    /// "No resources available").
-    NoResourcesAvailable,
-    /// Personal: the user's host is not routable (down, drained, or stopped without Start VM
-    /// on Connect).
-    HostUnavailable,
-}
-
-impl FailureReason {
-    /// All reasons, in metric order.
-    pub const ALL: [FailureReason; 4] = [
-        FailureReason::NoCapacity,
-        FailureReason::NoUnassignedHost,
-        FailureReason::NoResourcesAvailable,
-        FailureReason::HostUnavailable,
-    ];
-
-    /// The reason as it appears in metric names (`login_failures_<reason>`) and traces.
-    pub fn name(self) -> &'static str {
-        match self {
-            FailureReason::NoCapacity => "no_capacity",
-            FailureReason::NoUnassignedHost => "no_unassigned_host",
-            FailureReason::NoResourcesAvailable => "no_resources_available",
-            FailureReason::HostUnavailable => "host_unavailable",
-        }
-    }
-}
 
 /// One replication's running measurements.
 pub struct Recorder {
@@ -61,17 +25,6 @@ pub struct Recorder {
     min_free_slots: u64,
     series: Option<TimeSeries>,
     trace: Option<Vec<TraceRecord>>,
-    /// Personal pools only (`None` for pooled): waits, refused actions, hosts assigned.
-    personal: Option<PersonalTally>,
-}
-
-/// What the recorder keeps for personal pools.
-#[derive(Default)]
-struct PersonalTally {
-    /// Start VM on Connect waits, one per login that waited.
-    boot_waits: Vec<SimTime>,
-    actions_refused: u64,
-    hosts_assigned: u64,
 }
 
 impl Recorder {
@@ -96,7 +49,6 @@ impl Recorder {
             min_free_slots: initial.slots_free,
             series: series_bin.map(TimeSeries::new),
             trace: trace.then(Vec::new),
-            personal: None,
         };
         r.advance(0, initial);
         r
@@ -126,7 +78,7 @@ impl Recorder {
     }
 
     /// True once the warm-up is over.
-    fn measuring(&self) -> bool {
+    pub fn measuring(&self) -> bool {
         self.last_time >= self.warmup
     }
 
@@ -174,36 +126,6 @@ impl Recorder {
         }
     }
 
-    /// Turns on the personal-pool metrics.
-    pub fn track_personal(&mut self) {
-        self.personal.get_or_insert_with(PersonalTally::default);
-    }
-
-    /// Counts a login that waited `wait` for its host to boot (then succeeded or failed).
-    pub fn login_waited(&mut self, wait: SimTime) {
-        let measuring = self.measuring();
-        if let Some(p) = &mut self.personal
-            && measuring
-        {
-            p.boot_waits.push(wait);
-        }
-    }
-
-    /// Counts an assignment action that the run-time assignments refused.
-    pub fn assignment_action_refused(&mut self) {
-        let measuring = self.measuring();
-        if let Some(p) = &mut self.personal {
-            p.actions_refused += u64::from(measuring);
-        }
-    }
-
-    /// Notes the number of assigned hosts (at the end of the run).
-    pub fn set_hosts_assigned(&mut self, n: u64) {
-        if let Some(p) = &mut self.personal {
-            p.hosts_assigned = n;
-        }
-    }
-
     fn row(&mut self) -> Option<&mut Row> {
         self.series.as_mut().and_then(|s| s.current())
     }
@@ -220,45 +142,45 @@ impl Recorder {
         }
     }
 
-    /// Closes the integrals at `end` and returns the metrics, time series and trace.
-    pub fn finish(mut self, end: SimTime, gauges: &Gauges) -> Recorded {
+    /// Closes the integrals at `end` and returns the metrics — the features' `m`, with the
+    /// recorder's own filled in — with the time series and trace.
+    pub fn finish(mut self, end: SimTime, gauges: &Gauges, mut m: MetricValues) -> Recorded {
         self.integrate(end, gauges);
         if let Some(s) = &mut self.series {
             s.close(end, gauges);
         }
         let failed: u64 = self.failures.iter().sum();
-        let mut m = MetricValues::empty();
         let count = |v: u64| Some(v as f64);
-        m.set("logins_attempted", count(self.logins_attempted));
-        m.set("logins_succeeded", count(self.logins_succeeded));
-        m.set("logins_failed", count(failed));
+        m.set(Metric::LoginsAttempted, count(self.logins_attempted));
+        m.set(Metric::LoginsSucceeded, count(self.logins_succeeded));
+        m.set(Metric::LoginsFailed, count(failed));
         let rate =
             (self.logins_attempted > 0).then(|| failed as f64 / self.logins_attempted as f64);
-        m.set("login_failure_rate", rate);
+        m.set(Metric::LoginFailureRate, rate);
         for reason in FailureReason::ALL {
-            let name = format!("login_failures_{}", reason.name());
-            m.set(&name, count(self.failures[reason as usize]));
+            m.set(failure_metric(reason), count(self.failures[reason as usize]));
         }
-        m.set("forced_logoffs", count(self.forced_logoffs));
+        m.set(Metric::ForcedLogoffs, count(self.forced_logoffs));
         let availability = (self.total_host_time > 0)
             .then(|| self.open_host_time as f64 / self.total_host_time as f64);
-        m.set("host_availability", availability);
-        m.set("peak_sessions", count(self.peak_sessions));
-        m.set("min_free_slots", count(self.min_free_slots));
-        if let Some(p) = &self.personal {
-            let waits: Vec<f64> = p.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();
-            m.set("login_wait_p95_seconds", quantile(&waits, 0.95));
-            m.set("logins_waited_for_boot", count(p.boot_waits.len() as u64));
-            m.set("assignment_actions_refused", count(p.actions_refused));
-            m.set("hosts_assigned", count(p.hosts_assigned));
-        }
+        m.set(Metric::HostAvailability, availability);
+        m.set(Metric::PeakSessions, count(self.peak_sessions));
+        m.set(Metric::MinFreeSlots, count(self.min_free_slots));
         Recorded {
             metrics: m,
             timeseries: self.series.map(TimeSeries::into_rows),
             trace: self.trace,
-            update_rows: Vec::new(),
-            update_statuses: Vec::new(),
         }
+    }
+}
+
+/// The `login_failures_<reason>` metric of a failure reason.
+fn failure_metric(reason: FailureReason) -> Metric {
+    match reason {
+        FailureReason::NoCapacity => Metric::LoginFailuresNoCapacity,
+        FailureReason::NoUnassignedHost => Metric::LoginFailuresNoUnassignedHost,
+        FailureReason::NoResourcesAvailable => Metric::LoginFailuresNoResourcesAvailable,
+        FailureReason::HostUnavailable => Metric::LoginFailuresHostUnavailable,
     }
 }
 
@@ -270,8 +192,4 @@ pub struct Recorded {
     pub timeseries: Option<Vec<Row>>,
     /// The trace, if kept.
     pub trace: Option<Vec<TraceRecord>>,
-    /// Per-host session host update records (replication 0), for `update.csv`.
-    pub update_rows: Vec<crate::model::update::UpdateRow>,
-    /// Each update's final status, in scenario order.
-    pub update_statuses: Vec<crate::model::update::UpdateStatus>,
 }

@@ -7,131 +7,94 @@
 //! the pool (counted in `hosts_registration_expired`). A host that joins gets the pool's
 //! target configuration version: it is built from the current session host configuration.
 
-use super::host::{Host, HostId, HostStatus};
-use super::sim::{Event, PoolSim};
-use super::workload::Sampler;
+use super::config::{Action, ActionKind, Deployment, ModelConfig};
+use super::event::{Event, LifecycleEvent};
+use super::feature::Feature;
+use super::host::{Host, HostStatus};
+use super::streams;
+use super::world::{Queue, World};
+use crate::engine::SimTime;
 use crate::engine::rng::{SimRng, stream};
-use crate::engine::{EventQueue, SimTime};
-use crate::metrics::MetricValues;
-use crate::scenario::add_hosts::planned_names;
-use crate::scenario::{ActionSpec, Scenario};
-
-/// Random source of this module (see `model::sim::source`; numbers never reused).
-const SOURCE_LIFECYCLE: u64 = 44;
-
-/// A deployed host's events.
-#[derive(Debug, Clone, Copy)]
-pub enum LifecycleEvent {
-    /// Host `n` of the deployment of action `action` completes its registration.
-    Registered { action: u32, n: u32 },
-    /// A registered host's agent upgrade is over.
-    AgentReady { host: HostId },
-}
-
-struct Deployment {
-    names: Vec<String>,
-    provisioning: Sampler,
-    agent_upgrade: Sampler,
-    key_valid_for: SimTime,
-}
+use crate::metrics::catalog::{Metric, MetricValues};
 
 /// The deployments of a replication and what became of their hosts.
-pub struct Lifecycle {
-    /// Per scenario action: its deployment, if it is an `add_hosts`.
-    deployments: Vec<Option<Deployment>>,
-    /// When each deployment's key expires (set when the action runs).
+pub struct Lifecycle<'c> {
+    deployments: &'c [Deployment],
+    /// When each deployment's key expires (set when its action runs).
     key_expires: Vec<SimTime>,
     rng: SimRng,
     added: u64,
     expired: u64,
 }
 
-impl Lifecycle {
-    /// The deployments of `scenario`, replication `replication`.
-    pub fn new(scenario: &Scenario, replication: u64) -> Self {
-        let mut names = planned_names(scenario).into_iter();
-        let deployments: Vec<_> = scenario
-            .actions
-            .iter()
-            .map(|a| match a {
-                ActionSpec::AddHosts(spec) => Some(Deployment {
-                    names: names.next().unwrap_or_default(),
-                    provisioning: Sampler::new(&spec.provisioning),
-                    agent_upgrade: Sampler::new(&spec.agent_upgrade),
-                    key_valid_for: spec.key_valid_for.0,
-                }),
-                _ => None,
-            })
-            .collect();
-        Self {
-            key_expires: vec![0; deployments.len()],
-            deployments,
-            rng: stream(scenario.seed, replication, SOURCE_LIFECYCLE),
+impl<'c> Lifecycle<'c> {
+    /// The deployments of replication `replication` (`None` when the scenario has none).
+    pub fn build(cfg: &'c ModelConfig, replication: u64) -> Option<Self> {
+        if cfg.deployments.is_empty() {
+            return None;
+        }
+        Some(Self {
+            deployments: &cfg.deployments,
+            key_expires: vec![0; cfg.deployments.len()],
+            rng: stream(cfg.seed, replication, streams::LIFECYCLE),
             added: 0,
             expired: 0,
-        }
-    }
-
-    /// Sets `hosts_added` and `hosts_registration_expired` (absent without deployments).
-    pub fn fill_metrics(&self, m: &mut MetricValues) {
-        if self.deployments.iter().all(Option::is_none) {
-            return;
-        }
-        m.set("hosts_added", Some(self.added as f64));
-        m.set("hosts_registration_expired", Some(self.expired as f64));
-    }
-}
-
-impl PoolSim<'_> {
-    /// Runs the `add_hosts` action `index`: generates the key and provisions every host.
-    pub(super) fn on_add_hosts(&mut self, now: SimTime, index: u32, q: &mut EventQueue<Event>) {
-        let lc = &mut self.lifecycle;
-        let Some(d) = &lc.deployments[index as usize] else { return };
-        lc.key_expires[index as usize] = now.saturating_add(d.key_valid_for);
-        for n in 0..d.names.len() as u32 {
-            let t = d.provisioning.sample(now, &mut lc.rng);
-            let e = LifecycleEvent::Registered { action: index, n };
-            q.schedule(now.saturating_add(t), Event::Lifecycle(e));
-        }
+        })
     }
 
     /// Handles a lifecycle event.
-    pub(super) fn on_lifecycle(
-        &mut self,
-        now: SimTime,
-        e: LifecycleEvent,
-        q: &mut EventQueue<Event>,
-    ) {
+    pub fn handle(&mut self, w: &mut World, q: &mut Queue, e: LifecycleEvent) {
         match e {
-            LifecycleEvent::Registered { action, n } => self.register(now, action, n, q),
+            LifecycleEvent::Registered { deployment, n } => self.register(w, q, deployment, n),
             LifecycleEvent::AgentReady { host } => {
-                if self.pool.host(host).status == HostStatus::Unavailable {
-                    self.pool.set_status(host, HostStatus::Available);
-                    self.trace(now, "host_available", Some(host), None, "");
+                if w.pool.host(host).status == HostStatus::Unavailable {
+                    w.pool.set_status(host, HostStatus::Available);
+                    w.trace("host_available", Some(host), None, "");
                 }
             }
         }
     }
 
-    fn register(&mut self, now: SimTime, action: u32, n: u32, q: &mut EventQueue<Event>) {
-        let lc = &mut self.lifecycle;
-        let Some(d) = &lc.deployments[action as usize] else { return };
+    /// Deploys `deployment`: generates its registration key and provisions every host.
+    fn deploy(&mut self, w: &World, q: &mut Queue, deployment: u32) {
+        let d = &self.deployments[deployment as usize];
+        self.key_expires[deployment as usize] = w.now.saturating_add(d.key_valid_for);
+        for n in 0..d.names.len() as u32 {
+            let t = d.provisioning.sample(w.now, &mut self.rng);
+            let e = LifecycleEvent::Registered { deployment, n };
+            q.schedule(w.now.saturating_add(t), Event::Lifecycle(e));
+        }
+    }
+
+    fn register(&mut self, w: &mut World, q: &mut Queue, deployment: u32, n: u32) {
+        let d = &self.deployments[deployment as usize];
         let name = d.names[n as usize].clone();
-        if now > lc.key_expires[action as usize] {
-            lc.expired += 1;
-            self.trace(now, "registration_expired", None, None, &name);
+        if w.now > self.key_expires[deployment as usize] {
+            self.expired += 1;
+            w.trace("registration_expired", None, None, &name);
             return;
         }
-        lc.added += 1;
-        let wait = d.agent_upgrade.sample(now, &mut lc.rng);
-        let version = self.pool.target_version();
-        let host = self.pool.add_host(Host {
-            status: HostStatus::Unavailable,
-            version,
-            ..Host::new(name)
-        });
-        self.trace(now, "host_registered", Some(host), None, "agent upgrading");
+        self.added += 1;
+        let wait = d.agent_upgrade.sample(w.now, &mut self.rng);
+        let version = w.pool.target_version();
+        let host =
+            w.pool.add_host(Host { status: HostStatus::Unavailable, version, ..Host::new(name) });
+        w.trace("host_registered", Some(host), None, "agent upgrading");
         let e = LifecycleEvent::AgentReady { host };
-        q.schedule(now.saturating_add(wait), Event::Lifecycle(e));
+        q.schedule(w.now.saturating_add(wait), Event::Lifecycle(e));
+    }
+}
+
+impl Feature for Lifecycle<'_> {
+    fn on_action(&mut self, w: &mut World, q: &mut Queue, a: &Action) -> Option<&'static str> {
+        let ActionKind::AddHosts { deployment } = a.kind else { return None };
+        self.deploy(w, q, deployment);
+        Some("")
+    }
+
+    /// Sets `hosts_added` and `hosts_registration_expired`.
+    fn finish(&self, _w: &World, m: &mut MetricValues, _end: SimTime) {
+        m.set(Metric::HostsAdded, Some(self.added as f64));
+        m.set(Metric::HostsRegistrationExpired, Some(self.expired as f64));
     }
 }

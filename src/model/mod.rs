@@ -3,6 +3,11 @@
 
 pub mod assignment;
 pub mod balancer;
+pub mod config;
+pub mod control;
+pub mod event;
+pub mod failure;
+pub mod feature;
 pub mod host;
 pub mod lifecycle;
 pub mod personal;
@@ -10,7 +15,11 @@ pub mod pool;
 pub mod population;
 pub mod session;
 pub mod sim;
+pub mod streams;
 pub mod update;
 pub mod workload;
+pub mod world;
 
-pub use sim::{Event, Keep, PoolSim};
+pub use config::ModelConfig;
+pub use event::Event;
+pub use sim::{Keep, PoolSim};

@@ -16,86 +16,28 @@
 //! unassigning it ends the session.
 
 use super::assignment::{AssignError, Assignments};
-use super::host::{HostId, HostStatus};
+use super::config::{Action, ActionKind, ModelConfig, PersonalConfig};
+use super::event::{Event, PersonalEvent};
+use super::failure::FailureReason;
+use super::feature::{Feature, Routed};
+use super::host::{Host, HostId, HostStatus};
 use super::pool::Pool;
-use super::population::{Population, user_id};
+use super::population::Population;
 use super::session::UserId;
-use super::sim::Event;
-use super::workload::Sampler;
-use crate::engine::rng::SimRng;
-use crate::engine::{EventQueue, SimTime};
-use crate::metrics::recorder::{FailureReason, Recorder};
-use crate::metrics::trace::TraceRecord;
-use crate::scenario::{ActionSpec, AssignmentSpec, DesktopChoice, PersonalMode, Scenario};
+use super::streams;
+use super::world::{LoginKind, LoginRequest, Queue, World};
+use crate::engine::SimTime;
+use crate::engine::rng::{SimRng, stream};
+use crate::engine::time::to_secs_f64;
+use crate::metrics::catalog::{Metric, MetricValues};
+use crate::metrics::stats::quantile;
+use crate::scenario::{AssignmentSpec, DesktopChoice};
 use rand::RngExt;
 
-/// The personal pool's own events, wrapped in [`Event::Personal`].
-#[derive(Debug, Clone, Copy)]
-pub enum PersonalEvent {
-    /// A stopped host finished booting.
-    BootDone {
-        /// The host.
-        host: HostId,
-    },
-    /// Stop the host if it has been idle for `stop_when_idle`.
-    StopIfIdle {
-        /// The host.
-        host: HostId,
-    },
-}
-
-/// Where a personal login goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Routed {
-    /// A session can open on this host now.
-    Now(HostId),
-    /// The host is booting (Start VM on Connect); the login completes at [`PersonalEvent::BootDone`].
-    Booting(HostId),
-}
-
-/// The parts of the simulation a personal handler works on (disjoint borrows of the sim).
-pub struct Ctx<'a> {
-    /// The pool.
-    pub pool: &'a mut Pool,
-    /// Who is online.
-    pub users: &'a mut Population,
-    /// Measurements.
-    pub recorder: &'a mut Recorder,
-    /// The event queue.
-    pub queue: &'a mut EventQueue<Event>,
-    /// The load balancer's random stream (automatic assignment).
-    pub rng_balancer: &'a mut SimRng,
-    /// The current time.
-    pub now: SimTime,
-}
-
-impl Ctx<'_> {
-    fn trace(&mut self, kind: &'static str, host: HostId, user: Option<UserId>, detail: &str) {
-        if !self.recorder.tracing() {
-            return;
-        }
-        let record = TraceRecord {
-            time: self.now,
-            kind,
-            host: Some(self.pool.host(host).name.clone()),
-            user: user.map(|u| self.users.name(u)),
-            detail: detail.to_string(),
-        };
-        self.recorder.trace(record);
-    }
-
-    fn fail_login(&mut self, user: UserId, host: HostId, reason: FailureReason) {
-        self.recorder.login_failed(reason);
-        self.users.set_offline(user);
-        self.trace("login_failed", host, Some(user), reason.name());
-    }
-}
-
 /// The personal state of one replication.
-pub struct Personal {
-    mode: PersonalMode,
+pub struct Personal<'c> {
+    cfg: &'c PersonalConfig,
     assignments: Assignments,
-    boot_time: Sampler,
     /// Per host: the user waiting for it to boot, and since when.
     waiting: Vec<Option<(UserId, SimTime)>>,
     /// Per host: a boot is under way.
@@ -104,46 +46,46 @@ pub struct Personal {
     idle_since: Vec<SimTime>,
     rng_choice: SimRng,
     rng_boot: SimRng,
+    /// Start VM on Connect waits, one per login that waited (after the warm-up).
+    boot_waits: Vec<SimTime>,
+    actions_refused: u64,
 }
 
-impl Personal {
-    /// The personal state of a validated scenario (`None` for a pooled pool): initial
-    /// assignments applied, hosts stopped if asked, idle stops scheduled.
-    pub fn new(
-        scenario: &Scenario,
+impl<'c> Personal<'c> {
+    /// The personal state of replication `replication` (`None` for a pooled pool): initial
+    /// assignments applied, hosts stopped if asked, idle stops scheduled — the pool's starting
+    /// state, so this runs before any other event is scheduled.
+    pub fn build(
+        cfg: &'c ModelConfig,
+        replication: u64,
         pool: &mut Pool,
-        rngs: (SimRng, SimRng),
-        queue: &mut EventQueue<Event>,
+        q: &mut Queue,
     ) -> Option<Self> {
-        let p = &scenario.pool;
-        let mode = p.personal_mode()?;
-        let (initially_stopped, stop_when_idle) = (mode.initially_stopped, mode.stop_when_idle);
+        let p = cfg.personal.as_ref()?;
         let hosts = pool.hosts().len();
-        let users = scenario.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+        let rng = |src| stream(cfg.seed, replication, src);
         let mut me = Self {
-            assignments: Assignments::new(hosts as u32, mode.multiple_desktops),
-            mode,
-            boot_time: Sampler::new(&p.boot_time_dist()),
+            cfg: p,
+            assignments: Assignments::new(hosts as u32, p.multiple_desktops),
             waiting: vec![None; hosts],
             booting: vec![false; hosts],
             idle_since: vec![0; hosts],
-            rng_choice: rngs.0,
-            rng_boot: rngs.1,
+            rng_choice: rng(streams::DESKTOP_CHOICE),
+            rng_boot: rng(streams::BOOT_TIME),
+            boot_waits: Vec::new(),
+            actions_refused: 0,
         };
-        for (_, a) in p.initial_assignments() {
-            let (Some(h), Some(u)) = (pool.host_by_name(&a.host), user_id(&a.user, users)) else {
-                continue;
-            };
-            if me.assignments.assign(h, u).is_ok() {
-                pool.update_host(h, |host| host.owned = true);
-                me.assignments.set_friendly_name(h, a.friendly_name.clone());
+        for (h, u, friendly) in &p.assignments {
+            if me.assignments.assign(*h, *u).is_ok() {
+                pool.update_host(*h, |host| host.owned = true);
+                me.assignments.set_friendly_name(*h, friendly.clone());
             }
         }
         for h in 0..hosts as HostId {
-            if initially_stopped {
+            if p.initially_stopped {
                 pool.set_status(h, HostStatus::Shutdown);
-            } else if let Some(d) = stop_when_idle {
-                queue.schedule(d.0, Event::Personal(PersonalEvent::StopIfIdle { host: h }));
+            } else if let Some(d) = p.stop_when_idle {
+                q.schedule(d, Event::Personal(PersonalEvent::StopIfIdle { host: h }));
             }
         }
         Some(me)
@@ -166,26 +108,10 @@ impl Personal {
         &self.assignments
     }
 
-    /// Routes a login of `user` (who has no session): to their host, to a newly assigned one,
-    /// to a booting one, or to a failure reason.
-    pub fn route(&mut self, ctx: &mut Ctx, user: UserId) -> Result<Routed, FailureReason> {
-        self.sync_hosts(ctx.pool);
-        let host = match self.choose_desktop(ctx.pool, user) {
-            Some(h) => h,
-            None if !self.mode.auto_assign => return Err(FailureReason::NoResourcesAvailable),
-            None => {
-                let h = self.pick_unassigned(ctx).ok_or(FailureReason::NoUnassignedHost)?;
-                self.assign(ctx, h, user, "automatic");
-                h
-            }
-        };
-        self.connect(ctx, host, user)
-    }
-
     /// The desktop a user connects to, if they own any.
     fn choose_desktop(&mut self, pool: &Pool, user: UserId) -> Option<HostId> {
         let hosts = self.assignments.hosts_of(user);
-        match (hosts.len(), &self.mode.desktop_choice) {
+        match (hosts.len(), &self.cfg.desktop_choice) {
             (0, _) => None,
             (1, _) | (_, DesktopChoice::First) => Some(hosts[0]),
             (n, DesktopChoice::Prefer(name)) => {
@@ -208,176 +134,138 @@ impl Personal {
     /// Automatic assignment: the load balancer over unassigned available hosts (owned hosts
     /// are never candidates); failing that, with Start VM on Connect, the first stopped
     /// unassigned host in host order.
-    fn pick_unassigned(&self, ctx: &mut Ctx) -> Option<HostId> {
-        if let Some(h) = ctx.pool.pick_host(ctx.rng_balancer) {
+    fn pick_unassigned(&self, w: &mut World) -> Option<HostId> {
+        if let Some(h) = w.pick_host() {
             return Some(h);
         }
-        if !self.mode.start_vm_on_connect {
+        if !self.cfg.start_vm_on_connect {
             return None;
         }
-        let pool = &*ctx.pool;
+        let pool = &w.pool;
         self.assignments.unassigned_hosts().find(|&h| self.can_boot(pool.host(h)))
     }
 
-    fn can_boot(&self, h: &super::host::Host) -> bool {
-        self.mode.start_vm_on_connect && h.status == HostStatus::Shutdown && !h.drain
+    fn can_boot(&self, h: &Host) -> bool {
+        self.cfg.start_vm_on_connect && h.status == HostStatus::Shutdown && !h.drain
     }
 
-    fn assign(&mut self, ctx: &mut Ctx, host: HostId, user: UserId, how: &str) {
+    fn assign(&mut self, w: &mut World, host: HostId, user: UserId, how: &str) {
         if self.assignments.assign(host, user).is_ok() {
-            ctx.pool.update_host(host, |h| h.owned = true);
-            let detail = if self.mode.grant_admin_privilege {
+            w.pool.update_host(host, |h| h.owned = true);
+            let detail = if self.cfg.grant_admin_privilege {
                 format!("{how} admin")
             } else {
                 how.to_string()
             };
-            ctx.trace("assign", host, Some(user), &detail);
+            w.trace("assign", Some(host), Some(user), &detail);
         }
     }
 
     /// The user goes to `host`: a session now, a boot (Start VM on Connect), or a failure.
     fn connect(
         &mut self,
-        ctx: &mut Ctx,
+        w: &mut World,
+        q: &mut Queue,
         host: HostId,
         user: UserId,
     ) -> Result<Routed, FailureReason> {
-        let h = ctx.pool.host(host);
-        if h.open_for_new_sessions() && h.session_count() < ctx.pool.limit() {
+        let h = w.pool.host(host);
+        if h.open_for_new_sessions() && h.session_count() < w.pool.limit() {
             return Ok(Routed::Now(host));
         }
         if !self.can_boot(h) || self.waiting[host as usize].is_some() {
             return Err(FailureReason::HostUnavailable);
         }
-        self.waiting[host as usize] = Some((user, ctx.now));
-        ctx.users.set_online(user);
+        self.waiting[host as usize] = Some((user, w.now));
+        w.users.set_online(user);
         if !self.booting[host as usize] {
             self.booting[host as usize] = true;
-            let boot = self.boot_time.sample(ctx.now, &mut self.rng_boot);
-            let at = ctx.now.saturating_add(boot);
-            ctx.queue.schedule(at, Event::Personal(PersonalEvent::BootDone { host }));
+            let boot = self.cfg.boot_time.sample(w.now, &mut self.rng_boot);
+            let at = w.now.saturating_add(boot);
+            q.schedule(at, Event::Personal(PersonalEvent::BootDone { host }));
         }
-        ctx.trace("boot_wait", host, Some(user), "");
+        w.trace("boot_wait", Some(host), Some(user), "");
         Ok(Routed::Booting(host))
     }
 
-    /// Handles a personal event; returns a login to complete (host, user) when a boot ends
-    /// with its owner still waiting.
-    pub fn on_event(&mut self, ctx: &mut Ctx, event: PersonalEvent) -> Option<(HostId, UserId)> {
+    /// Handles a personal event.
+    pub fn handle(&mut self, w: &mut World, q: &mut Queue, event: PersonalEvent) {
         match event {
-            PersonalEvent::BootDone { host } => self.on_boot_done(ctx, host),
-            PersonalEvent::StopIfIdle { host } => {
-                self.stop_if_idle(ctx, host);
-                None
-            }
+            PersonalEvent::BootDone { host } => self.on_boot_done(w, q, host),
+            PersonalEvent::StopIfIdle { host } => self.stop_if_idle(w, host),
         }
     }
 
-    fn on_boot_done(&mut self, ctx: &mut Ctx, host: HostId) -> Option<(HostId, UserId)> {
+    /// A boot ended: the owner still waiting gets their session (through the model's login
+    /// path), or the login fails.
+    fn on_boot_done(&mut self, w: &mut World, q: &mut Queue, host: HostId) {
         self.booting[host as usize] = false;
-        if ctx.pool.host(host).status == HostStatus::Shutdown {
-            ctx.pool.set_status(host, HostStatus::Available);
+        if w.pool.host(host).status == HostStatus::Shutdown {
+            w.pool.set_status(host, HostStatus::Available);
         }
-        ctx.trace("boot_done", host, None, "");
+        w.trace("boot_done", Some(host), None, "");
         let Some((user, since)) = self.waiting[host as usize].take() else {
-            self.became_idle(ctx, host);
-            return None;
+            return self.became_idle(w, q, host);
         };
-        ctx.recorder.login_waited(ctx.now - since);
-        let h = ctx.pool.host(host);
-        let room = h.open_for_new_sessions() && h.session_count() < ctx.pool.limit();
+        self.login_waited(w, w.now - since);
+        let h = w.pool.host(host);
+        let room = h.open_for_new_sessions() && h.session_count() < w.pool.limit();
         if self.assignments.owner(host) == Some(user) && room {
-            return Some((host, user));
+            let kind = LoginKind::Fresh;
+            return w.request_login(LoginRequest { user, host: Some(host), kind, reply: None });
         }
-        ctx.fail_login(user, host, FailureReason::HostUnavailable);
-        self.became_idle(ctx, host);
-        None
+        w.fail_login(user, Some(host), FailureReason::HostUnavailable);
+        self.became_idle(w, q, host);
     }
 
-    fn stop_if_idle(&mut self, ctx: &mut Ctx, host: HostId) {
-        let Some(after) = self.mode.stop_when_idle else { return };
-        let h = ctx.pool.host(host);
+    /// Counts a login that waited `wait` for its host to boot (then succeeded or failed).
+    fn login_waited(&mut self, w: &World, wait: SimTime) {
+        if w.recorder.measuring() {
+            self.boot_waits.push(wait);
+        }
+    }
+
+    fn stop_if_idle(&mut self, w: &mut World, host: HostId) {
+        let Some(after) = self.cfg.stop_when_idle else { return };
+        let h = w.pool.host(host);
         let idle = h.sessions.is_empty()
             && !self.booting[host as usize]
             && self.waiting[host as usize].is_none()
-            && ctx.now >= self.idle_since[host as usize].saturating_add(after.0);
+            && w.now >= self.idle_since[host as usize].saturating_add(after);
         if idle && h.status == HostStatus::Available {
-            ctx.pool.set_status(host, HostStatus::Shutdown);
-            ctx.trace("stop", host, None, "idle");
+            w.pool.set_status(host, HostStatus::Shutdown);
+            w.trace("stop", Some(host), None, "idle");
         }
     }
 
     /// Notes that `host` has no session from now; with `stop_when_idle`, schedules the stop.
-    fn became_idle(&mut self, ctx: &mut Ctx, host: HostId) {
-        let Some(after) = self.mode.stop_when_idle else { return };
-        if !ctx.pool.host(host).sessions.is_empty() {
+    fn became_idle(&mut self, w: &World, q: &mut Queue, host: HostId) {
+        let Some(after) = self.cfg.stop_when_idle else { return };
+        if !w.pool.host(host).sessions.is_empty() {
             return;
         }
-        self.idle_since[host as usize] = ctx.now;
-        let at = ctx.now.saturating_add(after.0);
-        ctx.queue.schedule(at, Event::Personal(PersonalEvent::StopIfIdle { host }));
+        self.idle_since[host as usize] = w.now;
+        let at = w.now.saturating_add(after);
+        q.schedule(at, Event::Personal(PersonalEvent::StopIfIdle { host }));
     }
 
-    /// A session on `host` ended (log-off).
-    pub fn session_closed(&mut self, ctx: &mut Ctx, host: HostId) {
-        self.sync_hosts(ctx.pool);
-        self.became_idle(ctx, host);
-    }
-
-    /// A scheduled assignment action on `host` (resolved by name).
-    pub fn on_action(&mut self, ctx: &mut Ctx, action: &ActionSpec, host: Option<HostId>) {
-        let n = ctx.users.size().unwrap_or(0);
-        match (action, host) {
-            (ActionSpec::Assign { user, .. }, Some(h)) => {
-                let Some(u) = user_id(user, n) else { return };
-                match self.assignments.can_assign(h, u) {
-                    Ok(()) => self.assign(ctx, h, u, "direct"),
-                    Err(e) => self.refuse(ctx, h, u, e),
-                }
-            }
-            (ActionSpec::Unassign { .. }, Some(h)) => self.unassign(ctx, h, "unassigned"),
-            (ActionSpec::Reassign { user, .. }, Some(h)) => {
-                let Some(u) = user_id(user, n) else { return };
-                if self.assignments.owner(h) == Some(u) {
-                    return;
-                }
-                let multiple = self.assignments.multiple_desktops();
-                if let Some(&other) = self.assignments.hosts_of(u).first()
-                    && !multiple
-                {
-                    return self.refuse(ctx, h, u, AssignError::UserHasHost(other));
-                }
-                self.unassign(ctx, h, "reassigned");
-                self.assign(ctx, h, u, "reassign");
-            }
-            (ActionSpec::MultipleDesktops { enabled: true, .. }, _) => {
-                self.assignments.enable_multiple_desktops();
-            }
-            _ => {}
-        }
-    }
-
-    fn refuse(&mut self, ctx: &mut Ctx, host: HostId, user: UserId, why: AssignError) {
-        ctx.recorder.assignment_action_refused();
-        ctx.trace("assignment_refused", host, Some(user), why.name());
+    fn refuse(&mut self, w: &mut World, host: HostId, user: UserId, why: AssignError) {
+        self.actions_refused += u64::from(w.recorder.measuring());
+        w.trace("assignment_refused", Some(host), Some(user), why.name());
     }
 
     /// Takes `host` from its owner: their session on it is logged off (a forced log-off), a
     /// login waiting for it to boot fails, and the host is free for automatic assignment.
-    fn unassign(&mut self, ctx: &mut Ctx, host: HostId, why: &str) {
+    fn unassign(&mut self, w: &mut World, q: &mut Queue, host: HostId, why: &str) {
         let Some(former) = self.assignments.unassign(host) else { return };
-        ctx.pool.update_host(host, |h| h.owned = false);
-        ctx.trace("unassign", host, Some(former), why);
-        for s in ctx.pool.close_all_sessions(host) {
-            ctx.users.set_offline(s.user);
-            ctx.recorder.forced_logoff();
-            ctx.trace("forced_logoff", host, Some(s.user), why);
-        }
+        w.pool.update_host(host, |h| h.owned = false);
+        w.trace("unassign", Some(host), Some(former), why);
+        w.force_logoff_all(host, why);
         if let Some((user, since)) = self.waiting[host as usize].take() {
-            ctx.recorder.login_waited(ctx.now - since);
-            ctx.fail_login(user, host, FailureReason::NoResourcesAvailable);
+            self.login_waited(w, w.now - since);
+            w.fail_login(user, Some(host), FailureReason::NoResourcesAvailable);
         }
-        self.became_idle(ctx, host);
+        self.became_idle(w, q, host);
     }
 
     /// The final assignments, in host order, with names.
@@ -390,5 +278,76 @@ impl Personal {
                 friendly_name: self.assignments.friendly_name(h).map(str::to_string),
             })
             .collect()
+    }
+}
+
+impl Feature for Personal<'_> {
+    /// Routes a login of `user` (who has no session): to their host, to a newly assigned one,
+    /// to a booting one, or to a failure reason.
+    fn route(
+        &mut self,
+        w: &mut World,
+        q: &mut Queue,
+        user: UserId,
+    ) -> Option<Result<Routed, FailureReason>> {
+        self.sync_hosts(&w.pool);
+        let host = match self.choose_desktop(&w.pool, user) {
+            Some(h) => h,
+            None if !self.cfg.auto_assign => return Some(Err(FailureReason::NoResourcesAvailable)),
+            None => {
+                let Some(h) = self.pick_unassigned(w) else {
+                    return Some(Err(FailureReason::NoUnassignedHost));
+                };
+                self.assign(w, h, user, "automatic");
+                h
+            }
+        };
+        Some(self.connect(w, q, host, user))
+    }
+
+    /// A session on `host` ended (log-off).
+    fn session_closed(&mut self, w: &mut World, q: &mut Queue, host: HostId) {
+        self.sync_hosts(&w.pool);
+        self.became_idle(w, q, host);
+    }
+
+    /// A scheduled assignment action on `host`, after the action's record.
+    fn after_action(&mut self, w: &mut World, q: &mut Queue, a: &Action) {
+        match (&a.kind, a.host) {
+            (ActionKind::Assign { user: Some(u) }, Some(h)) => {
+                match self.assignments.can_assign(h, *u) {
+                    Ok(()) => self.assign(w, h, *u, "direct"),
+                    Err(e) => self.refuse(w, h, *u, e),
+                }
+            }
+            (ActionKind::Unassign, Some(h)) => self.unassign(w, q, h, "unassigned"),
+            (ActionKind::Reassign { user: Some(u) }, Some(h)) => {
+                let u = *u;
+                if self.assignments.owner(h) == Some(u) {
+                    return;
+                }
+                let multiple = self.assignments.multiple_desktops();
+                if let Some(&other) = self.assignments.hosts_of(u).first()
+                    && !multiple
+                {
+                    return self.refuse(w, h, u, AssignError::UserHasHost(other));
+                }
+                self.unassign(w, q, h, "reassigned");
+                self.assign(w, h, u, "reassign");
+            }
+            (ActionKind::MultipleDesktops { enabled: true }, _) => {
+                self.assignments.enable_multiple_desktops();
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&self, _w: &World, m: &mut MetricValues, _end: SimTime) {
+        let waits: Vec<f64> = self.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();
+        let count = |v: u64| Some(v as f64);
+        m.set(Metric::LoginWaitP95Seconds, quantile(&waits, 0.95));
+        m.set(Metric::LoginsWaitedForBoot, count(self.boot_waits.len() as u64));
+        m.set(Metric::AssignmentActionsRefused, count(self.actions_refused));
+        m.set(Metric::HostsAssigned, count(self.assignments.assigned_hosts()));
     }
 }

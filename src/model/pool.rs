@@ -8,6 +8,7 @@ use super::session::{Session, SessionId, SessionState, SessionTable, UserId};
 use crate::engine::SimTime;
 use crate::engine::rng::SimRng;
 use crate::scenario::LoadBalancer;
+use crate::scenario::names::host_name;
 
 /// Counts that describe the pool at an instant; kept up to date incrementally.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl Pool {
             gauges: Gauges::default(),
         };
         for i in 0..count {
-            pool.add_host(Host::new(format!("{prefix}-{i}")));
+            pool.add_host(Host::new(host_name(prefix, u64::from(i))));
         }
         pool
     }

@@ -6,6 +6,7 @@
 
 use super::session::UserId;
 use crate::engine::rng::SimRng;
+use crate::scenario::names::user_name;
 use rand::RngExt;
 
 const ONLINE: u32 = u32::MAX;
@@ -96,21 +97,6 @@ impl Population {
     }
 }
 
-/// Name of user `user` (0-based) in a population of `n`: `user` + 1-based number, padded to
-/// at least four digits.
-pub fn user_name(user: UserId, n: u32) -> String {
-    let width = n.to_string().len().max(4);
-    format!("user{:0width$}", user + 1)
-}
-
-/// The user named `name` in a population of `n`, if there is one: the inverse of
-/// [`user_name`] (only the exact spelling it produces is accepted).
-pub fn user_id(name: &str, n: u32) -> Option<UserId> {
-    let number: u32 = name.strip_prefix("user")?.parse().ok()?;
-    let id = number.checked_sub(1)?;
-    (id < n && user_name(id, n) == name).then_some(id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,20 +116,5 @@ mod tests {
         p.set_offline(0);
         assert_eq!(p.next_login(&mut rng), Some(0));
         assert!(p.is_offline(0) && !p.is_offline(1));
-    }
-
-    #[test]
-    fn names_are_padded_and_one_based() {
-        assert_eq!(user_name(0, 4000), "user0001");
-        assert_eq!(user_name(41, 12000), "user00042");
-    }
-
-    #[test]
-    fn user_ids_invert_user_names() {
-        assert_eq!(user_id("user0001", 4000), Some(0));
-        assert_eq!(user_id(&user_name(41, 12000), 12000), Some(41));
-        for bad in ["user0000", "user4001", "user1", "user00001", "u1", "user+001"] {
-            assert_eq!(user_id(bad, 4000), None, "{bad}");
-        }
     }
 }

@@ -1,398 +1,385 @@
-//! The pool model: the events of a host pool under a workload, and how each is handled.
+//! The pool model: the world, the features, and the core events that tie them together —
+//! arrivals, the one login path, log-offs, disconnects and reconnects, admin actions.
 //!
 //! The engine pops events in (time, sequence) order and hands them to [`PoolSim::handle`].
 //! Before each event the recorder integrates the state that held since the previous one; after
-//! it, the recorder notes the new extremes.
+//! it, the recorder and the features note the new state.
 
+use super::config::{ActionKind, ModelConfig};
+use super::event::Event;
+use super::failure::FailureReason;
+use super::feature::{Feature, Routed};
 use super::host::HostId;
-use super::lifecycle::{Lifecycle, LifecycleEvent};
-use super::personal::{Ctx, Personal, PersonalEvent, Routed};
+use super::lifecycle::Lifecycle;
+use super::personal::Personal;
 use super::pool::Pool;
 use super::population::Population;
 use super::session::{SessionId, SessionState, UserId};
-use super::update::{UpdateEvent, UpdateStatus, Updates};
-use super::workload::{ArrivalProcess, Sampler};
+use super::streams;
+use super::update::{UpdateRow, UpdateStatus, Updates};
+use super::workload::ArrivalProcess;
+use super::world::{LoginKind, Queue, World};
 use crate::engine::rng::{SimRng, stream};
-use crate::engine::{EventQueue, Model, SimTime};
-use crate::metrics::recorder::{FailureReason, Recorded, Recorder};
+use crate::engine::{Model, SimTime};
+use crate::metrics::Recorder;
+use crate::metrics::catalog::{Metric, MetricValues};
+use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
-use crate::scenario::{ActionSpec, AssignmentSpec, Scenario};
 use rand::RngExt;
-
-/// Random sources, one ChaCha stream each (see [`crate::engine::rng`]).
-mod source {
-    pub const SESSION_LENGTH: u64 = 1;
-    pub const BALANCER: u64 = 2;
-    pub const USERS: u64 = 3;
-    pub const RECONNECT_CHOICE: u64 = 4;
-    pub const RECONNECT_DELAY: u64 = 5;
-    /// Personal pools: which of a user's desktops a login picks.
-    pub const DESKTOP_CHOICE: u64 = 6;
-    /// Personal pools: Start VM on Connect boot times.
-    pub const BOOT_TIME: u64 = 7;
-    // 40–44: session host updates and lifecycle (`model::update`, `model::lifecycle`).
-    /// Arrival process `i` uses stream `ARRIVALS + i`.
-    pub const ARRIVALS: u64 = 1_000;
-}
-
-/// Something that happens at an instant.
-#[derive(Debug, Clone, Copy)]
-pub enum Event {
-    /// The next login of arrival process `source`.
-    Arrival { source: u32 },
-    /// A connection's active time ends: the user logs off or disconnects.
-    SessionEnd { session: SessionId },
-    /// A disconnected user comes back.
-    Reconnect { session: SessionId, user: UserId },
-    /// Scheduled admin action `index` of the scenario.
-    Action { index: u32 },
-    /// Personal pools: boots and idle stops (`model/personal.rs`).
-    Personal(PersonalEvent),
-    /// A step of a session host update (`model::update`).
-    Update(UpdateEvent),
-    /// A step of a deployed host's lifecycle (`model::lifecycle`).
-    Lifecycle(LifecycleEvent),
-}
 
 /// What to keep besides the metrics.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Keep {
-    /// Keep the time series.
-    pub timeseries: bool,
+    /// Keep the details a run reports for one replication (replication 0): the time series,
+    /// `update.csv` rows and the final assignments.
+    pub detail: bool,
     /// Keep the event trace.
     pub trace: bool,
 }
 
+/// The features of a replication; a feature the scenario does not use is `None`.
+pub struct Features<'c> {
+    /// Personal pools: assignments, Start VM on Connect, idle stops.
+    pub personal: Option<Personal<'c>>,
+    /// Session host updates.
+    pub updates: Option<Updates<'c>>,
+    /// Hosts deployed by `add_hosts`.
+    pub lifecycle: Option<Lifecycle<'c>>,
+}
+
+impl Features<'_> {
+    /// Calls `f` on every feature present, in a fixed order.
+    fn each(&mut self, mut f: impl FnMut(&mut dyn Feature)) {
+        if let Some(x) = &mut self.personal {
+            f(x);
+        }
+        if let Some(x) = &mut self.updates {
+            f(x);
+        }
+        if let Some(x) = &mut self.lifecycle {
+            f(x);
+        }
+    }
+}
+
+/// What a finished replication hands back.
+pub struct Finished {
+    /// The replication's metrics.
+    pub metrics: MetricValues,
+    /// The time series, if kept.
+    pub timeseries: Option<Vec<Row>>,
+    /// The trace, if kept.
+    pub trace: Option<Vec<TraceRecord>>,
+    /// Per-host session host update records, if kept.
+    pub update_rows: Vec<UpdateRow>,
+    /// Each update's final status, in scenario order.
+    pub update_statuses: Vec<UpdateStatus>,
+}
+
 /// The state of one replication.
-pub struct PoolSim<'a> {
-    pub(super) scenario: &'a Scenario,
-    pub(super) pool: Pool,
-    pub(super) users: Population,
+pub struct PoolSim<'c> {
+    world: World<'c>,
+    features: Features<'c>,
     arrivals: Vec<(ArrivalProcess, SimRng)>,
-    session_length: Sampler,
-    reconnect: Option<(f64, Sampler)>,
-    /// The host each action names, resolved once.
-    action_hosts: Vec<Option<HostId>>,
     rng_session: SimRng,
-    pub(super) rng_balancer: SimRng,
     rng_users: SimRng,
     rng_reconnect_choice: SimRng,
     rng_reconnect_delay: SimRng,
-    pub(super) recorder: Recorder,
-    pub(super) updates: Updates,
-    pub(super) lifecycle: Lifecycle,
-    keep_update_rows: bool,
-    /// Personal pools: assignments, boots, idle stops (`None` for pooled pools).
-    personal: Option<Personal>,
+    keep: Keep,
 }
 
-impl<'a> PoolSim<'a> {
-    /// Builds replication `replication` of a validated scenario and schedules its first events.
-    pub fn new(
-        scenario: &'a Scenario,
-        replication: u64,
-        keep: Keep,
-        queue: &mut EventQueue<Event>,
-    ) -> Self {
-        let seed = scenario.seed;
-        let rng = |src| stream(seed, replication, src);
-        let p = &scenario.pool;
-        let mut pool =
-            Pool::new(p.host_count(), &p.name_prefix, p.session_limit(), p.load_balancer);
-        let personal_rngs = (rng(source::DESKTOP_CHOICE), rng(source::BOOT_TIME));
-        let personal = Personal::new(scenario, &mut pool, personal_rngs, queue);
-        let w = &scenario.workload;
-        let arrivals = w
+impl<'c> PoolSim<'c> {
+    /// Builds replication `replication` of a resolved scenario and schedules its first events.
+    pub fn new(cfg: &'c ModelConfig, replication: u64, keep: Keep, q: &mut Queue) -> Self {
+        let rng = |source| stream(cfg.seed, replication, source);
+        let p = &cfg.pool;
+        let mut pool = Pool::new(p.hosts, &p.name_prefix, p.session_limit, p.balancer);
+        // Personal pools set the starting state (assignments, stopped hosts) before anything
+        // else is scheduled or recorded.
+        let personal = Personal::build(cfg, replication, &mut pool, q);
+        let bin = keep.detail.then_some(cfg.time_bin);
+        let recorder = Recorder::new(pool.gauges(), cfg.warmup, bin, keep.trace);
+        let world = World {
+            cfg,
+            now: 0,
+            pool,
+            users: Population::new(cfg.users),
+            recorder,
+            control: Default::default(),
+            rng_balancer: rng(streams::BALANCER),
+            logins: Vec::new(),
+        };
+        let features = Features {
+            personal,
+            updates: Updates::build(cfg, replication),
+            lifecycle: Lifecycle::build(cfg, replication),
+        };
+        let arrivals = cfg
             .arrivals
-            .as_slice()
             .iter()
             .enumerate()
-            .map(|(i, spec)| (ArrivalProcess::new(spec), rng(source::ARRIVALS + i as u64)))
+            .map(|(i, a)| (ArrivalProcess::new(a), rng(streams::ARRIVALS + i as u64)))
             .collect();
-        let action_hosts =
-            scenario.actions.iter().map(|a| a.host().and_then(|h| pool.host_by_name(h))).collect();
-        let bin = keep.timeseries.then_some(scenario.time_bin.0);
-        let mut recorder = Recorder::new(pool.gauges(), scenario.warmup.0, bin, keep.trace);
-        if personal.is_some() {
-            recorder.track_personal();
-        }
         let mut sim = Self {
-            scenario,
-            users: Population::new(w.users.map(|u| u as u32)),
+            world,
+            features,
             arrivals,
-            session_length: Sampler::new(&w.session),
-            reconnect: w.reconnect.as_ref().map(|r| (r.probability, Sampler::new(&r.after))),
-            action_hosts,
-            rng_session: rng(source::SESSION_LENGTH),
-            rng_balancer: rng(source::BALANCER),
-            rng_users: rng(source::USERS),
-            rng_reconnect_choice: rng(source::RECONNECT_CHOICE),
-            rng_reconnect_delay: rng(source::RECONNECT_DELAY),
-            pool,
-            recorder,
-            personal,
-            updates: Updates::new(scenario, replication),
-            lifecycle: Lifecycle::new(scenario, replication),
-            keep_update_rows: keep.timeseries,
+            rng_session: rng(streams::SESSION_LENGTH),
+            rng_users: rng(streams::USERS),
+            rng_reconnect_choice: rng(streams::RECONNECT_CHOICE),
+            rng_reconnect_delay: rng(streams::RECONNECT_DELAY),
+            keep,
         };
-        sim.schedule_initial(queue);
+        sim.schedule_initial(q);
         sim
     }
 
-    fn schedule_initial(&mut self, queue: &mut EventQueue<Event>) {
-        for (i, a) in self.scenario.actions.iter().enumerate() {
-            queue.schedule(a.at().0, Event::Action { index: i as u32 });
+    fn schedule_initial(&mut self, q: &mut Queue) {
+        for (i, a) in self.world.cfg.actions.iter().enumerate() {
+            q.schedule(a.at, Event::Action { index: i as u32 });
         }
-        Updates::schedule(self.scenario, queue);
+        let w = &mut self.world;
+        self.features.each(|f| f.start(w, q));
         for source in 0..self.arrivals.len() {
-            self.schedule_next_arrival(source as u32, 0, queue);
+            self.schedule_next_arrival(source as u32, 0, q);
         }
     }
 
-    fn schedule_next_arrival(&mut self, source: u32, now: SimTime, queue: &mut EventQueue<Event>) {
+    fn schedule_next_arrival(&mut self, source: u32, now: SimTime, q: &mut Queue) {
         let (process, rng) = &mut self.arrivals[source as usize];
         if let Some(t) = process.next_after(now, rng) {
-            queue.schedule(t, Event::Arrival { source });
+            q.schedule(t, Event::Arrival { source });
         }
     }
 
     /// The pool, for inspection.
     pub fn pool(&self) -> &Pool {
-        &self.pool
+        &self.world.pool
     }
 
-    /// Ends the replication at `end` and returns what was recorded.
-    pub fn into_recorded(mut self, end: SimTime) -> Recorded {
-        if let Some(p) = &self.personal {
-            self.recorder.set_hosts_assigned(p.assignments().assigned_hosts());
-        }
-        let rows = if self.keep_update_rows { self.update_rows() } else { Vec::new() };
-        let statuses = self.updates.statuses();
-        let mut recorded = self.recorder.finish(end, self.pool.gauges());
-        self.updates.fill_metrics(&mut recorded.metrics, end);
-        self.lifecycle.fill_metrics(&mut recorded.metrics);
-        recorded.update_rows = rows;
-        recorded.update_statuses = statuses;
-        recorded
+    /// The features, for inspection.
+    pub fn features(&self) -> &Features<'c> {
+        &self.features
     }
 
     /// Each update's status so far, in scenario order.
     pub fn update_statuses(&self) -> Vec<UpdateStatus> {
-        self.updates.statuses()
+        self.features.updates.as_ref().map_or_else(Vec::new, Updates::statuses)
     }
 
-    /// Personal pools: the assignments now, in host order (`None` for pooled pools).
-    pub fn assignment_rows(&self) -> Option<Vec<AssignmentSpec>> {
-        self.personal.as_ref().map(|p| p.rows(&self.pool, &self.users))
+    /// The per-host update records so far, with host names (empty without updates).
+    pub fn update_rows(&self) -> Vec<UpdateRow> {
+        self.features.updates.as_ref().map_or_else(Vec::new, |u| u.rows(&self.world.pool))
     }
 
-    /// Personal pools: the assignment table (`None` for pooled pools).
-    pub fn personal(&self) -> Option<&Personal> {
-        self.personal.as_ref()
+    /// Personal pools: the assignments now, in host order, with names (`None` for pooled).
+    pub fn assignment_rows(&self) -> Option<Vec<crate::scenario::AssignmentSpec>> {
+        let w = &self.world;
+        self.features.personal.as_ref().map(|p| p.rows(&w.pool, &w.users))
     }
 
-    /// Runs `f` on the personal state with the rest of the sim (`None` for pooled pools).
-    fn with_personal<R>(
-        &mut self,
-        now: SimTime,
-        queue: &mut EventQueue<Event>,
-        f: impl FnOnce(&mut Personal, &mut Ctx) -> R,
-    ) -> Option<R> {
-        let p = self.personal.as_mut()?;
-        let mut ctx = Ctx {
-            pool: &mut self.pool,
-            users: &mut self.users,
-            recorder: &mut self.recorder,
-            queue,
-            rng_balancer: &mut self.rng_balancer,
-            now,
+    /// Ends the replication at `end` and returns what was recorded.
+    pub fn finish(mut self, end: SimTime) -> Finished {
+        let w = &self.world;
+        let mut metrics = MetricValues::empty();
+        let admin_refused = w.control.admin_drain_refused() as f64;
+        metrics.set(Metric::AdminDrainRefused, Some(admin_refused));
+        self.features.each(|f| f.finish(w, &mut metrics, end));
+        let update_rows = match (&self.features.updates, self.keep.detail) {
+            (Some(u), true) => u.rows(&w.pool),
+            _ => Vec::new(),
         };
-        Some(f(p, &mut ctx))
-    }
-
-    fn on_arrival(&mut self, now: SimTime, source: u32, queue: &mut EventQueue<Event>) {
-        self.schedule_next_arrival(source, now, queue);
-        if let Some(user) = self.users.next_login(&mut self.rng_users) {
-            self.login(now, user, queue);
+        let update_statuses = self.update_statuses();
+        let recorded = self.world.recorder.finish(end, self.world.pool.gauges(), metrics);
+        Finished {
+            metrics: recorded.metrics,
+            timeseries: recorded.timeseries,
+            trace: recorded.trace,
+            update_rows,
+            update_statuses,
         }
     }
 
-    /// A user without a session asks for one: the load balancer picks a host or the login
-    /// fails (nothing queues; the user sees an error). Personal pools route by assignment.
-    fn login(&mut self, now: SimTime, user: UserId, queue: &mut EventQueue<Event>) {
-        self.recorder.login_attempted();
-        let routed = match self.with_personal(now, queue, |p, ctx| p.route(ctx, user)) {
-            Some(routed) => routed,
-            None => self
-                .pool
-                .pick_host(&mut self.rng_balancer)
-                .map(Routed::Now)
-                .ok_or(FailureReason::NoCapacity),
-        };
+    fn on_arrival(&mut self, source: u32, q: &mut Queue) {
+        self.schedule_next_arrival(source, self.world.now, q);
+        if let Some(user) = self.world.users.next_login(&mut self.rng_users) {
+            self.login(user, LoginKind::Fresh, q);
+        }
+    }
+
+    /// The one login path. A user without a session asks for one: a feature routes it
+    /// (personal pools) or the load balancer picks a host; with no host the login fails
+    /// (nothing queues; the user sees an error). Returns whether it got a session now.
+    fn login(&mut self, user: UserId, kind: LoginKind, q: &mut Queue) -> bool {
+        let w = &mut self.world;
+        w.recorder.login_attempted();
+        let mut routed = None;
+        self.features.each(|f| {
+            if routed.is_none() {
+                routed = f.route(w, q, user);
+            }
+        });
+        let routed = routed
+            .unwrap_or_else(|| w.pick_host().map(Routed::Now).ok_or(FailureReason::NoCapacity));
         match routed {
-            Ok(Routed::Now(host)) => self.open_login(now, host, user, queue),
-            Ok(Routed::Booting(_)) => {}
+            Ok(Routed::Now(host)) => {
+                self.open_login(host, user, kind, q);
+                true
+            }
+            Ok(Routed::Booting(_)) => false,
             Err(reason) => {
-                self.recorder.login_failed(reason);
-                self.trace(now, "login_failed", None, Some(user), reason.name());
+                w.fail_login(user, None, reason);
+                false
             }
         }
     }
 
-    /// A login gets its session on `host`.
-    fn open_login(
-        &mut self,
-        now: SimTime,
-        host: HostId,
-        user: UserId,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let session = self.pool.open_session(host, user, now);
-        self.users.set_online(user);
-        self.recorder.login_succeeded();
-        self.trace(now, "login", Some(host), Some(user), "");
-        self.start_connection(now, session, queue);
+    /// A routed login gets its session on `host`.
+    fn open_login(&mut self, host: HostId, user: UserId, kind: LoginKind, q: &mut Queue) {
+        let w = &mut self.world;
+        let session = w.open_session(host, user);
+        let end = match kind {
+            LoginKind::Fresh => {
+                w.trace("login", Some(host), Some(user), "");
+                let length = w.cfg.session.sample(w.now, &mut self.rng_session);
+                w.now.saturating_add(length)
+            }
+            LoginKind::Resume { until } => {
+                w.trace("relogin", Some(host), Some(user), "");
+                until
+            }
+        };
+        w.pool.set_planned_end(session, end);
+        q.schedule(end, Event::SessionEnd { session });
     }
 
-    /// Schedules the end of a connection's active time.
-    fn start_connection(
-        &mut self,
-        now: SimTime,
-        session: SessionId,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let length = self.session_length.sample(now, &mut self.rng_session);
-        let end = now.saturating_add(length);
-        self.pool.set_planned_end(session, end);
-        queue.schedule(end, Event::SessionEnd { session });
+    /// Serves the logins features asked for while handling an event, in order.
+    fn serve_logins(&mut self, q: &mut Queue) {
+        while !self.world.logins.is_empty() {
+            for r in std::mem::take(&mut self.world.logins) {
+                let ok = match r.host {
+                    Some(host) => {
+                        self.open_login(host, r.user, r.kind, q);
+                        true
+                    }
+                    None => self.login(r.user, r.kind, q),
+                };
+                if let Some(reply) = r.reply {
+                    let w = &mut self.world;
+                    self.features.each(|f| f.login_result(w, reply, ok));
+                }
+            }
+        }
     }
 
-    fn on_session_end(&mut self, now: SimTime, id: SessionId, queue: &mut EventQueue<Event>) {
-        let Some(s) = self.pool.session(id) else { return };
+    /// A connection's active time is over: the user disconnects (and comes back later) or
+    /// logs off.
+    fn on_session_end(&mut self, id: SessionId, q: &mut Queue) {
+        let w = &mut self.world;
+        let Some(s) = w.pool.session(id) else { return };
         if s.state != SessionState::Active {
             return;
         }
         let (user, host) = (s.user, s.host);
-        if let Some((p, after)) = &self.reconnect
-            && self.rng_reconnect_choice.random_bool(*p)
+        if let Some(r) = &w.cfg.reconnect
+            && self.rng_reconnect_choice.random_bool(r.probability)
         {
-            let delay = after.sample(now, &mut self.rng_reconnect_delay);
-            self.pool.set_session_state(id, SessionState::Disconnected);
-            queue.schedule(now.saturating_add(delay), Event::Reconnect { session: id, user });
-            self.trace(now, "disconnect", Some(host), Some(user), "");
+            let delay = r.after.sample(w.now, &mut self.rng_reconnect_delay);
+            w.pool.set_session_state(id, SessionState::Disconnected);
+            q.schedule(w.now.saturating_add(delay), Event::Reconnect { session: id, user });
+            w.trace("disconnect", Some(host), Some(user), "");
             return;
         }
-        self.pool.close_session(id);
-        self.users.set_offline(user);
-        self.trace(now, "logoff", Some(host), Some(user), "");
-        self.with_personal(now, queue, |p, ctx| p.session_closed(ctx, host));
+        w.pool.close_session(id);
+        w.users.set_offline(user);
+        w.trace("logoff", Some(host), Some(user), "");
+        self.features.each(|f| f.session_closed(w, q, host));
     }
 
     /// A disconnected user returns to their session, whatever the algorithm and even on a
     /// drained host, as long as the host is up. If the session is gone, they log in afresh.
-    fn on_reconnect(
-        &mut self,
-        now: SimTime,
-        id: SessionId,
-        user: UserId,
-        queue: &mut EventQueue<Event>,
-    ) {
-        let host = self.pool.session(id).map(|s| s.host);
-        match host {
-            Some(h) if self.pool.host(h).reachable() => {
-                self.recorder.login_attempted();
-                self.pool.set_session_state(id, SessionState::Active);
-                self.recorder.login_succeeded();
-                self.trace(now, "reconnect", Some(h), Some(user), "");
-                self.start_connection(now, id, queue);
+    fn on_reconnect(&mut self, id: SessionId, user: UserId, q: &mut Queue) {
+        let w = &mut self.world;
+        match w.pool.session(id).map(|s| s.host) {
+            Some(h) if w.pool.host(h).reachable() => {
+                w.recorder.login_attempted();
+                w.pool.set_session_state(id, SessionState::Active);
+                w.recorder.login_succeeded();
+                w.trace("reconnect", Some(h), Some(user), "");
+                let length = w.cfg.session.sample(w.now, &mut self.rng_session);
+                let end = w.now.saturating_add(length);
+                w.pool.set_planned_end(id, end);
+                q.schedule(end, Event::SessionEnd { session: id });
             }
             Some(_) => {
-                self.pool.close_session(id);
-                self.users.set_offline(user);
-                self.login(now, user, queue);
+                w.pool.close_session(id);
+                w.users.set_offline(user);
+                self.login(user, LoginKind::Fresh, q);
             }
-            None if self.users.is_offline(user) => self.login(now, user, queue),
+            None if w.users.is_offline(user) => {
+                self.login(user, LoginKind::Fresh, q);
+            }
             None => {}
         }
     }
 
-    fn on_action(&mut self, now: SimTime, index: u32, queue: &mut EventQueue<Event>) {
-        let scenario = self.scenario;
-        let action = &scenario.actions[index as usize];
-        let host = self.action_hosts[index as usize];
+    /// A scheduled admin action: drain mode is the admin's unless the control rules say
+    /// otherwise; features take the actions that are theirs, before and after the record.
+    fn on_action(&mut self, index: u32, q: &mut Queue) {
+        let w = &mut self.world;
+        let action = &w.cfg.actions[index as usize];
         let mut detail = "";
-        match (action, host) {
-            (ActionSpec::DrainOn { .. } | ActionSpec::DrainOff { .. }, Some(_))
-                if self.updates.controls_drain() =>
-            {
-                // While an update runs, drain mode belongs to the update, not the admin.
-                self.updates.refuse_admin_drain();
+        if let (ActionKind::Drain(on), Some(h)) = (&action.kind, action.host) {
+            if w.control.admin_may_drain() {
+                w.pool.set_drain(h, *on);
+            } else {
                 detail = "refused: an update controls drain mode";
             }
-            (ActionSpec::DrainOn { .. }, Some(h)) => self.pool.set_drain(h, true),
-            (ActionSpec::DrainOff { .. }, Some(h)) => self.pool.set_drain(h, false),
-            (ActionSpec::AddHosts(_), _) => self.on_add_hosts(now, index, queue),
-            (
-                ActionSpec::UpdatePause { .. }
-                | ActionSpec::UpdateResume { .. }
-                | ActionSpec::UpdateCancel { .. }
-                | ActionSpec::UpdateRetry { .. },
-                _,
-            ) => self.on_update_control(now, action, queue),
-            _ => {}
         }
-        self.trace(now, action.kind(), host, None, detail);
-        if action.is_assignment() {
-            self.with_personal(now, queue, |p, ctx| p.on_action(ctx, action, host));
-        }
-    }
-
-    /// Personal pools: a boot ended or an idle host may stop.
-    fn on_personal(&mut self, now: SimTime, event: PersonalEvent, queue: &mut EventQueue<Event>) {
-        if let Some(Some((host, user))) =
-            self.with_personal(now, queue, |p, ctx| p.on_event(ctx, event))
-        {
-            self.open_login(now, host, user, queue);
-        }
-    }
-
-    pub(super) fn trace(
-        &mut self,
-        now: SimTime,
-        kind: &'static str,
-        host: Option<HostId>,
-        user: Option<UserId>,
-        detail: &str,
-    ) {
-        if !self.recorder.tracing() {
-            return;
-        }
-        let record = TraceRecord {
-            time: now,
-            kind,
-            host: host.map(|h| self.pool.host(h).name.clone()),
-            user: user.map(|u| self.users.name(u)),
-            detail: detail.to_string(),
-        };
-        self.recorder.trace(record);
+        self.features.each(|f| {
+            if let Some(d) = f.on_action(w, q, action) {
+                detail = d;
+            }
+        });
+        w.trace(action.kind.name(), action.host, None, detail);
+        self.features.each(|f| f.after_action(w, q, action));
     }
 }
 
 impl Model for PoolSim<'_> {
     type Event = Event;
 
-    fn handle(&mut self, now: SimTime, event: Event, queue: &mut EventQueue<Event>) {
-        self.recorder.advance(now, self.pool.gauges());
+    fn handle(&mut self, now: SimTime, event: Event, q: &mut Queue) {
+        let w = &mut self.world;
+        w.now = now;
+        w.recorder.advance(now, w.pool.gauges());
         match event {
-            Event::Arrival { source } => self.on_arrival(now, source, queue),
-            Event::SessionEnd { session } => self.on_session_end(now, session, queue),
-            Event::Reconnect { session, user } => self.on_reconnect(now, session, user, queue),
-            Event::Action { index } => self.on_action(now, index, queue),
-            Event::Personal(e) => self.on_personal(now, e, queue),
-            Event::Update(e) => self.on_update(now, e, queue),
-            Event::Lifecycle(e) => self.on_lifecycle(now, e, queue),
+            Event::Arrival { source } => self.on_arrival(source, q),
+            Event::SessionEnd { session } => self.on_session_end(session, q),
+            Event::Reconnect { session, user } => self.on_reconnect(session, user, q),
+            Event::Action { index } => self.on_action(index, q),
+            Event::Personal(e) => {
+                if let Some(p) = &mut self.features.personal {
+                    p.handle(w, q, e);
+                }
+            }
+            Event::Update(e) => {
+                if let Some(u) = &mut self.features.updates {
+                    u.handle(w, q, e);
+                }
+            }
+            Event::Lifecycle(e) => {
+                if let Some(l) = &mut self.features.lifecycle {
+                    l.handle(w, q, e);
+                }
+            }
         }
-        self.recorder.observe(self.pool.gauges());
-        self.updates.observe(self.pool.gauges());
+        if !self.world.logins.is_empty() {
+            self.serve_logins(q);
+        }
+        let w = &mut self.world;
+        w.recorder.observe(w.pool.gauges());
+        let w = &self.world;
+        self.features.each(|f| f.observe(w));
     }
 }

@@ -4,9 +4,39 @@
 use crate::engine::SimTime;
 use crate::engine::rng::SimRng;
 use crate::engine::time::{DAY, HOUR, MINUTE, is_weekend};
-use crate::scenario::{ArrivalSpec, SessionDist, StormDays, StormShape};
+use crate::scenario::{StormDays, StormShape};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal};
+
+/// An arrival process as configured: rates per millisecond, times as [`SimTime`].
+#[derive(Debug, Clone)]
+pub enum ArrivalKind {
+    /// Poisson logins at `rate` per millisecond.
+    Poisson {
+        /// Logins per millisecond.
+        rate: f64,
+    },
+    /// Poisson logins whose rate (per millisecond) changes every hour of the day.
+    Profile {
+        /// Rates of Monday to Friday.
+        weekday: Box<[f64; 24]>,
+        /// Rates of Saturday and Sunday.
+        weekend: Box<[f64; 24]>,
+    },
+    /// `users` logins spread over `window` from `start`, once, daily or on weekdays.
+    Storm {
+        /// Logins per storm.
+        users: u32,
+        /// The first storm's start.
+        start: SimTime,
+        /// Its length.
+        window: SimTime,
+        /// How logins spread over the window.
+        shape: StormShape,
+        /// When it repeats.
+        days: StormDays,
+    },
+}
 
 /// A source of login times. Each process keeps at most one pending arrival in the event queue,
 /// so the queue does not grow with the number of users or the length of the run.
@@ -40,28 +70,21 @@ pub struct Storm {
 }
 
 impl ArrivalProcess {
-    /// Builds the process for a validated spec.
-    pub fn new(spec: &ArrivalSpec) -> Self {
-        let per_ms = |per_hour: f64| per_hour / HOUR as f64;
-        match spec {
-            ArrivalSpec::Poisson { rate_per_hour } => {
-                ArrivalProcess::Poisson { rate: per_ms(*rate_per_hour) }
+    /// Builds the process for a resolved arrival kind.
+    pub fn new(kind: &ArrivalKind) -> Self {
+        match kind {
+            ArrivalKind::Poisson { rate } => ArrivalProcess::Poisson { rate: *rate },
+            ArrivalKind::Profile { weekday, weekend } => {
+                ArrivalProcess::Profile { weekday: weekday.clone(), weekend: weekend.clone() }
             }
-            ArrivalSpec::Profile { per_hour, weekend } => {
-                let to_rates = |v: &[f64]| Box::new(std::array::from_fn(|h| per_ms(v[h])));
-                let weekday = to_rates(per_hour);
-                let weekend = weekend.as_deref().map_or_else(|| weekday.clone(), to_rates);
-                ArrivalProcess::Profile { weekday, weekend }
-            }
-            ArrivalSpec::Storm { users, start, window, shape, days } => {
-                let first = first_storm_day(start.0, *days);
+            &ArrivalKind::Storm { users, start, window, shape, days } => {
                 ArrivalProcess::Storm(Storm {
-                    users: *users as u32,
-                    window: window.0,
-                    shape: *shape,
-                    days: *days,
+                    users,
+                    window,
+                    shape,
+                    days,
                     pending: Vec::new(),
-                    next_occurrence: Some(first),
+                    next_occurrence: Some(first_storm_day(start, days)),
                 })
             }
         }
@@ -178,23 +201,6 @@ pub enum Sampler {
 const MIN_UNTIL_SESSION: SimTime = MINUTE;
 
 impl Sampler {
-    /// Builds a sampler for a validated distribution.
-    pub fn new(dist: &SessionDist) -> Self {
-        match dist {
-            SessionDist::Fixed { value } => Sampler::Fixed(value.0),
-            SessionDist::Exponential { mean } => Sampler::Exponential(mean.0 as f64),
-            SessionDist::Lognormal { mean, sd } => {
-                let cv = sd.0 as f64 / mean.0 as f64;
-                match LogNormal::from_mean_cv(mean.0 as f64, cv) {
-                    Ok(d) => Sampler::Lognormal(d),
-                    Err(_) => Sampler::Fixed(mean.0),
-                }
-            }
-            SessionDist::Uniform { min, max } => Sampler::Uniform(min.0, max.0),
-            SessionDist::Until { time, sd } => Sampler::Until { time: time.0, sd: sd.0 as f64 },
-        }
-    }
-
     /// A length for a session starting at `now`.
     pub fn sample(&self, now: SimTime, rng: &mut SimRng) -> SimTime {
         match self {
@@ -229,11 +235,10 @@ impl Sampler {
 mod tests {
     use super::*;
     use crate::engine::rng::stream;
-    use crate::scenario::{At, Duration};
 
     #[test]
     fn poisson_rate_is_respected() {
-        let mut p = ArrivalProcess::new(&ArrivalSpec::Poisson { rate_per_hour: 60.0 });
+        let mut p = ArrivalProcess::new(&ArrivalKind::Poisson { rate: 60.0 / HOUR as f64 });
         let mut rng = stream(9, 0, 1);
         let (mut t, mut n) = (0, 0);
         while let Some(next) = p.next_after(t, &mut rng) {
@@ -251,7 +256,8 @@ mod tests {
     fn profile_logins_fall_only_in_open_hours() {
         let mut per_hour = vec![0.0; 24];
         per_hour[9] = 100.0;
-        let spec = ArrivalSpec::Profile { per_hour, weekend: Some(vec![0.0; 24]) };
+        let rates = |v: &[f64]| Box::new(std::array::from_fn(|h| v[h] / HOUR as f64));
+        let spec = ArrivalKind::Profile { weekday: rates(&per_hour), weekend: rates(&[0.0; 24]) };
         let mut p = ArrivalProcess::new(&spec);
         let mut rng = stream(9, 0, 2);
         let mut t = 0;
@@ -264,10 +270,10 @@ mod tests {
 
     #[test]
     fn normal_storm_puts_about_forty_percent_in_the_middle_sixth() {
-        let spec = ArrivalSpec::Storm {
+        let spec = ArrivalKind::Storm {
             users: 6000,
-            start: At(8 * HOUR),
-            window: Duration(HOUR),
+            start: 8 * HOUR,
+            window: HOUR,
             shape: StormShape::Normal,
             days: StormDays::Once,
         };

@@ -3,6 +3,7 @@
 
 use super::duration::Duration;
 use super::instant::At;
+use super::names::host_name;
 use super::validate::{MAX_HOSTS_PER_POOL, MAX_NAME_LEN, MAX_PREFIX_LEN};
 use super::workload::SessionDist;
 use super::{ActionSpec, Scenario};
@@ -70,7 +71,7 @@ pub fn planned_names(s: &Scenario) -> Vec<Vec<String>> {
         let first = next[i].1;
         let count = spec.count.clamp(0, MAX_HOSTS_PER_DEPLOYMENT) as u64;
         next[i].1 += count;
-        out.push((first..first + count).map(|n| format!("{prefix}-{n}")).collect());
+        out.push((first..first + count).map(|n| host_name(&prefix, n)).collect());
     }
     out
 }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod duration;
 pub mod error;
 pub mod instant;
+pub mod names;
 pub mod personal;
 pub mod sizing;
 pub mod update;

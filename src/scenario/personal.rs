@@ -9,9 +9,9 @@
 
 use super::actions::ActionSpec;
 use super::duration::Duration;
+use super::names::{user_id, user_name};
 use super::workload::SessionDist;
 use super::{PoolKind, PoolSpec, Scenario, ScenarioError};
-use crate::model::population::user_id;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -350,8 +350,8 @@ fn user_index(s: &Scenario, user: &str, field: &str) -> Result<u32, (String, Str
             field.to_string(),
             format!(
                 "no user named \"{user}\" (users are {} to {})",
-                crate::model::population::user_name(0, n),
-                crate::model::population::user_name(n.saturating_sub(1), n)
+                user_name(0, n),
+                user_name(n.saturating_sub(1), n)
             ),
         )
     })
@@ -396,7 +396,7 @@ fn assignments_and_actions(s: &Scenario) -> Check {
 
 fn s_user_name(s: &Scenario, user: u32) -> String {
     let n = s.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
-    crate::model::population::user_name(user, n)
+    user_name(user, n)
 }
 
 fn action(s: &Scenario, st: &mut StaticAssignments, i: usize) -> Check {

@@ -1,6 +1,7 @@
 //! Semantic checks that serde cannot express: ranges, cross-field rules, names that must exist.
 //! Each check returns the first problem found, naming the field and what is allowed.
 
+use super::names::host_number;
 use super::workload::{ArrivalSpec, SessionDist};
 use super::{Duration, LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
 
@@ -268,11 +269,7 @@ fn actions(s: &Scenario) -> Check {
 pub fn known_host(s: &Scenario, host: &str, field: &str) -> Check {
     let count = s.pool.hosts as u64;
     let prefix = &s.pool.name_prefix;
-    let known = host
-        .strip_prefix(prefix.as_str())
-        .and_then(|r| r.strip_prefix('-'))
-        .and_then(|n| n.parse::<u64>().ok())
-        .is_some_and(|n| n < count && host == format!("{prefix}-{n}"));
+    let known = host_number(host, prefix).is_some_and(|n| n < count);
     if known {
         return Ok(());
     }

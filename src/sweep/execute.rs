@@ -63,7 +63,7 @@ pub fn execute(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let keep = Keep { timeseries: false, trace: false };
+        let keep = Keep { detail: false, trace: false };
         let metrics = run_replication(&jobs[j].scenario, r, keep).metrics;
         on_replication();
         if let Some(summaries) = deposit(&slots[j], r as usize, metrics) {

@@ -2,14 +2,16 @@
 #![allow(dead_code)]
 
 use poolsim::engine::{EventQueue, Model, SimTime};
-use poolsim::model::{Keep, PoolSim};
+use poolsim::model::{Keep, ModelConfig, PoolSim};
 use poolsim::scenario::{self, Scenario};
 
 /// Runs replication 0 of `s` event by event over [0, duration), calling `check` with the
-/// time and the simulation after each event, and returns the simulation at the end.
-pub fn step(s: &Scenario, mut check: impl FnMut(SimTime, &PoolSim)) -> PoolSim<'_> {
+/// time and the simulation after each event, and returns the simulation at the end. (The
+/// resolved configuration is leaked so the simulation can outlive this call: test-only.)
+pub fn step(s: &Scenario, mut check: impl FnMut(SimTime, &PoolSim)) -> PoolSim<'static> {
+    let cfg: &'static ModelConfig = Box::leak(Box::new(ModelConfig::new(s)));
     let mut queue = EventQueue::new();
-    let mut sim = PoolSim::new(s, 0, Keep::default(), &mut queue);
+    let mut sim = PoolSim::new(cfg, 0, Keep::default(), &mut queue);
     while let Some((now, event)) = queue.pop() {
         if now >= s.duration.0 {
             break;

@@ -1,0 +1,350 @@
+//! The model's configuration, resolved once from a validated [`Scenario`]: durations as
+//! [`SimTime`], hosts and users by id, distributions as samplers. This is the one model file
+//! that reads the scenario format; the rest of the model never sees file types, names or raw
+//! integers from the file.
+
+use super::host::HostId;
+use super::session::UserId;
+use super::workload::{ArrivalKind, Sampler};
+use crate::engine::SimTime;
+use crate::engine::time::HOUR;
+use crate::scenario::add_hosts::planned_names;
+use crate::scenario::names::{host_number, user_id};
+use crate::scenario::{
+    ActionSpec, ArrivalSpec, DelayFrom, DesktopChoice, LoadBalancer, ReconnectSpec, Scenario,
+    SessionDist, UpdateOrder, UpdateSpec,
+};
+use rand_distr::LogNormal;
+
+/// Everything a replication needs to know about its scenario.
+pub struct ModelConfig {
+    /// The scenario seed; every random stream derives from it.
+    pub seed: u64,
+    /// Metrics ignore `[0, warmup)`.
+    pub warmup: SimTime,
+    /// Width of a time-series row.
+    pub time_bin: SimTime,
+    /// The pool at the start.
+    pub pool: PoolConfig,
+    /// Size of the named population (`None`: every login is a new user).
+    pub users: Option<u32>,
+    /// The arrival processes, in scenario order.
+    pub arrivals: Vec<ArrivalKind>,
+    /// Length of a connection's active time.
+    pub session: Sampler,
+    /// Disconnects: the chance a session ends in a disconnect and how long the user is away.
+    pub reconnect: Option<Chance>,
+    /// Users signed out by an update: the chance they sign in again and after how long.
+    pub relogin: Option<Chance>,
+    /// Scheduled admin actions, in scenario order.
+    pub actions: Vec<Action>,
+    /// Session host updates, in scenario order.
+    pub updates: Vec<UpdatePlan>,
+    /// `add_hosts` deployments, in scenario order.
+    pub deployments: Vec<Deployment>,
+    /// Personal pools and RDS personal collections (`None` for a pooled pool).
+    pub personal: Option<PersonalConfig>,
+}
+
+/// The pool's starting shape.
+pub struct PoolConfig {
+    /// Hosts at the start, named `<prefix>-0`…
+    pub hosts: u32,
+    /// Host name prefix.
+    pub name_prefix: String,
+    /// Max sessions per host.
+    pub session_limit: u32,
+    /// The load-balancing algorithm.
+    pub balancer: LoadBalancer,
+}
+
+/// Something that happens with a probability, after a random delay.
+pub struct Chance {
+    /// Probability in [0, 1].
+    pub probability: f64,
+    /// The delay.
+    pub after: Sampler,
+}
+
+/// A scheduled admin action.
+pub struct Action {
+    /// When.
+    pub at: SimTime,
+    /// What.
+    pub kind: ActionKind,
+    /// The host it names, if one of the pool's starting hosts.
+    pub host: Option<HostId>,
+}
+
+/// What an admin action does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Drain mode on (`true`) or off.
+    Drain(bool),
+    /// Personal: give the named host to `user`.
+    Assign { user: Option<UserId> },
+    /// Personal: take the named host from its owner.
+    Unassign,
+    /// Personal: give the named host to another user.
+    Reassign { user: Option<UserId> },
+    /// Personal, direct assignment: multiple desktops per user on (or, refused, off).
+    MultipleDesktops { enabled: bool },
+    /// Deploy the hosts of deployment `deployment`.
+    AddHosts { deployment: u32 },
+    /// Control the current session host update.
+    Update(UpdateControl),
+}
+
+/// Admin control of a session host update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateControl {
+    /// Let the current batch finish, start nothing more.
+    Pause,
+    /// Go on where a pause stopped.
+    Resume,
+    /// Let current work finish, leave the rest on the old version.
+    Cancel,
+    /// Re-attempt the failed hosts and those never attempted.
+    Retry,
+}
+
+impl ActionKind {
+    /// The action's name, as written in the file and in traces.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionKind::Drain(true) => "drain_on",
+            ActionKind::Drain(false) => "drain_off",
+            ActionKind::Assign { .. } => "assign",
+            ActionKind::Unassign => "unassign",
+            ActionKind::Reassign { .. } => "reassign",
+            ActionKind::MultipleDesktops { .. } => "multiple_desktops",
+            ActionKind::AddHosts { .. } => "add_hosts",
+            ActionKind::Update(UpdateControl::Pause) => "update_pause",
+            ActionKind::Update(UpdateControl::Resume) => "update_resume",
+            ActionKind::Update(UpdateControl::Cancel) => "update_cancel",
+            ActionKind::Update(UpdateControl::Retry) => "update_retry",
+        }
+    }
+}
+
+/// One session host update.
+pub struct UpdatePlan {
+    /// When it was scheduled (control actions before this do not reach it).
+    pub scheduled_at: SimTime,
+    /// When it starts.
+    pub start: SimTime,
+    /// Most hosts out of service at once.
+    pub batch_size: u32,
+    /// Time between the sign-out message and the forced log-off.
+    pub logoff_delay: SimTime,
+    /// Whether the delay counts from each batch or from the update's start.
+    pub delay_from: DelayFrom,
+    /// Which hosts go first.
+    pub order: UpdateOrder,
+    /// Time to replace one host.
+    pub host_time: Sampler,
+    /// Chance that a host's update fails.
+    pub failure_probability: f64,
+    /// Chance that a failed host's rollback fails too.
+    pub rollback_failure_probability: f64,
+    /// Original VMs kept: a rollback cannot fail.
+    pub keep_original_vms: bool,
+    /// Hosts whose first attempt fails, by name (deployed hosts may be among them, and get
+    /// their ids only when they register; the update resolves the names when it starts).
+    pub failing_hosts: Vec<String>,
+}
+
+/// One `add_hosts` deployment.
+pub struct Deployment {
+    /// The hosts' names, in deployment order.
+    pub names: Vec<String>,
+    /// Time from the action to a host's registration.
+    pub provisioning: Sampler,
+    /// Time a registered host stays Unavailable while its agent upgrades.
+    pub agent_upgrade: Sampler,
+    /// How long the registration key is valid.
+    pub key_valid_for: SimTime,
+}
+
+/// Personal pools: how users get and reach their hosts.
+pub struct PersonalConfig {
+    /// A user without a host gets an unassigned one.
+    pub auto_assign: bool,
+    /// A user may own several hosts.
+    pub multiple_desktops: bool,
+    /// Which desktop a user with several picks.
+    pub desktop_choice: DesktopChoice,
+    /// A stopped host boots when its owner connects.
+    pub start_vm_on_connect: bool,
+    /// Every host starts stopped.
+    pub initially_stopped: bool,
+    /// A host idle this long is stopped.
+    pub stop_when_idle: Option<SimTime>,
+    /// Owners are local admins (RDS).
+    pub grant_admin_privilege: bool,
+    /// Boot time of a stopped host.
+    pub boot_time: Sampler,
+    /// Assignments at the start: host, owner, friendly name.
+    pub assignments: Vec<(HostId, UserId, Option<String>)>,
+}
+
+impl ModelConfig {
+    /// Resolves a validated scenario.
+    pub fn new(s: &Scenario) -> Self {
+        let p = &s.pool;
+        let users = s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32);
+        let pool = PoolConfig {
+            hosts: p.host_count(),
+            name_prefix: p.name_prefix.clone(),
+            session_limit: p.session_limit(),
+            balancer: p.load_balancer,
+        };
+        let host = |name: &str| {
+            host_number(name, &pool.name_prefix).filter(|&n| n < u64::from(pool.hosts))
+        };
+        let host = |name: &str| host(name).map(|n| n as HostId);
+        let user = |name: &str| user_id(name, users.unwrap_or(0));
+        let mut deployments = Vec::new();
+        let mut names = planned_names(s).into_iter();
+        let actions = s
+            .actions
+            .iter()
+            .map(|a| Action {
+                at: a.at().0,
+                host: a.host().and_then(host),
+                kind: action_kind(a, &user, &mut || {
+                    let ActionSpec::AddHosts(spec) = a else { unreachable!() };
+                    deployments.push(Deployment {
+                        names: names.next().unwrap_or_default(),
+                        provisioning: sampler(&spec.provisioning),
+                        agent_upgrade: sampler(&spec.agent_upgrade),
+                        key_valid_for: spec.key_valid_for.0,
+                    });
+                    deployments.len() as u32 - 1
+                }),
+            })
+            .collect();
+        let w = &s.workload;
+        Self {
+            seed: s.seed,
+            warmup: s.warmup.0,
+            time_bin: s.time_bin.0,
+            users,
+            arrivals: w.arrivals.as_slice().iter().map(arrival).collect(),
+            session: sampler(&w.session),
+            reconnect: w.reconnect.as_ref().map(chance),
+            relogin: w.relogin.as_ref().map(chance),
+            actions,
+            updates: s.all_updates().iter().map(update).collect(),
+            deployments,
+            personal: personal(s, &host, &user),
+            pool,
+        }
+    }
+}
+
+fn action_kind(
+    a: &ActionSpec,
+    user: &impl Fn(&str) -> Option<UserId>,
+    deploy: &mut impl FnMut() -> u32,
+) -> ActionKind {
+    match a {
+        ActionSpec::DrainOn { .. } => ActionKind::Drain(true),
+        ActionSpec::DrainOff { .. } => ActionKind::Drain(false),
+        ActionSpec::Assign { user: u, .. } => ActionKind::Assign { user: user(u) },
+        ActionSpec::Unassign { .. } => ActionKind::Unassign,
+        ActionSpec::Reassign { user: u, .. } => ActionKind::Reassign { user: user(u) },
+        ActionSpec::MultipleDesktops { enabled, .. } => {
+            ActionKind::MultipleDesktops { enabled: *enabled }
+        }
+        ActionSpec::AddHosts(_) => ActionKind::AddHosts { deployment: deploy() },
+        ActionSpec::UpdatePause { .. } => ActionKind::Update(UpdateControl::Pause),
+        ActionSpec::UpdateResume { .. } => ActionKind::Update(UpdateControl::Resume),
+        ActionSpec::UpdateCancel { .. } => ActionKind::Update(UpdateControl::Cancel),
+        ActionSpec::UpdateRetry { .. } => ActionKind::Update(UpdateControl::Retry),
+    }
+}
+
+fn arrival(spec: &ArrivalSpec) -> ArrivalKind {
+    let per_ms = |per_hour: f64| per_hour / HOUR as f64;
+    match spec {
+        ArrivalSpec::Poisson { rate_per_hour } => {
+            ArrivalKind::Poisson { rate: per_ms(*rate_per_hour) }
+        }
+        ArrivalSpec::Profile { per_hour, weekend } => {
+            let to_rates = |v: &[f64]| Box::new(std::array::from_fn(|h| per_ms(v[h])));
+            let weekday = to_rates(per_hour);
+            let weekend = weekend.as_deref().map_or_else(|| weekday.clone(), to_rates);
+            ArrivalKind::Profile { weekday, weekend }
+        }
+        ArrivalSpec::Storm { users, start, window, shape, days } => ArrivalKind::Storm {
+            users: (*users).clamp(0, i64::from(u32::MAX)) as u32,
+            start: start.0,
+            window: window.0,
+            shape: *shape,
+            days: *days,
+        },
+    }
+}
+
+fn chance(r: &ReconnectSpec) -> Chance {
+    Chance { probability: r.probability, after: sampler(&r.after) }
+}
+
+fn update(u: &UpdateSpec) -> UpdatePlan {
+    UpdatePlan {
+        scheduled_at: u.scheduled_at.0,
+        start: u.start.0,
+        batch_size: u.batch_size.clamp(1, i64::from(u32::MAX)) as u32,
+        logoff_delay: u.logoff_delay.0,
+        delay_from: u.logoff_delay_from,
+        order: u.order,
+        host_time: sampler(&u.host_update_time),
+        failure_probability: u.failure_probability,
+        rollback_failure_probability: u.rollback_failure_probability,
+        keep_original_vms: u.keep_original_vms,
+        failing_hosts: u.failing_hosts.clone(),
+    }
+}
+
+fn personal(
+    s: &Scenario,
+    host: &impl Fn(&str) -> Option<HostId>,
+    user: &impl Fn(&str) -> Option<UserId>,
+) -> Option<PersonalConfig> {
+    let p = &s.pool;
+    let mode = p.personal_mode()?;
+    let assignments = p
+        .initial_assignments()
+        .filter_map(|(_, a)| Some((host(&a.host)?, user(&a.user)?, a.friendly_name.clone())))
+        .collect();
+    Some(PersonalConfig {
+        auto_assign: mode.auto_assign,
+        multiple_desktops: mode.multiple_desktops,
+        desktop_choice: mode.desktop_choice,
+        start_vm_on_connect: mode.start_vm_on_connect,
+        initially_stopped: mode.initially_stopped,
+        stop_when_idle: mode.stop_when_idle.map(|d| d.0),
+        grant_admin_privilege: mode.grant_admin_privilege,
+        boot_time: sampler(&p.boot_time_dist()),
+        assignments,
+    })
+}
+
+/// The sampler of a validated length distribution (a lognormal whose parameters cannot be
+/// formed falls back to its mean).
+pub fn sampler(dist: &SessionDist) -> Sampler {
+    match dist {
+        SessionDist::Fixed { value } => Sampler::Fixed(value.0),
+        SessionDist::Exponential { mean } => Sampler::Exponential(mean.0 as f64),
+        SessionDist::Lognormal { mean, sd } => {
+            let cv = sd.0 as f64 / mean.0 as f64;
+            match LogNormal::from_mean_cv(mean.0 as f64, cv) {
+                Ok(d) => Sampler::Lognormal(d),
+                Err(_) => Sampler::Fixed(mean.0),
+            }
+        }
+        SessionDist::Uniform { min, max } => Sampler::Uniform(min.0, max.0),
+        SessionDist::Until { time, sd } => Sampler::Until { time: time.0, sd: sd.0 as f64 },
+    }
+}

@@ -1,0 +1,81 @@
+//! Every event of the pool model, in one leaf module.
+//!
+//! The engine moves events on every push and pop, so an event stays within 16 bytes: it names
+//! what happens and refers to the state it touches by id (a session, a host, an update, a
+//! slot); the state itself lives in the world and the features. A feature with several events
+//! gets one variant wrapping its own enum. Stale events are recognised by the feature that
+//! handles them (a session id's generation, an update's batch label or pause count).
+
+use super::host::HostId;
+use super::session::{SessionId, UserId};
+
+/// Something that happens at an instant.
+#[derive(Debug, Clone, Copy)]
+pub enum Event {
+    /// The next login of arrival process `source`.
+    Arrival { source: u32 },
+    /// A connection's active time ends: the user logs off or disconnects.
+    SessionEnd { session: SessionId },
+    /// A disconnected user comes back.
+    Reconnect { session: SessionId, user: UserId },
+    /// Scheduled admin action `index` of the scenario.
+    Action { index: u32 },
+    /// Personal pools: boots and idle stops (`model/personal.rs`).
+    Personal(PersonalEvent),
+    /// A step of a session host update (`model/update.rs`).
+    Update(UpdateEvent),
+    /// A step of a deployed host's lifecycle (`model/lifecycle.rs`).
+    Lifecycle(LifecycleEvent),
+}
+
+/// The personal pool's events.
+#[derive(Debug, Clone, Copy)]
+pub enum PersonalEvent {
+    /// A stopped host finished booting.
+    BootDone {
+        /// The host.
+        host: HostId,
+    },
+    /// Stop the host if it has been idle for `stop_when_idle`.
+    StopIfIdle {
+        /// The host.
+        host: HostId,
+    },
+}
+
+/// A session host update's events.
+#[derive(Debug, Clone, Copy)]
+pub enum UpdateEvent {
+    /// Update `update` reaches its start time.
+    Start { update: u32 },
+    /// The log-off delay of batch `batch` has elapsed: sign out whoever is left. `batch` is the
+    /// batch's label, so the event of a batch that a cancel or failure cut short is ignored.
+    LogoffDue { update: u32, batch: u32 },
+    /// Host `host` finished its update attempt.
+    HostDone { update: u32, host: HostId },
+    /// Pause number `pause` has lasted two weeks (ignored if the update was resumed since:
+    /// every pause has its own number).
+    PauseExpired { update: u32, pause: u32 },
+    /// A user signed out by an update signs in again (pending relogin `slot`).
+    Relogin { slot: u32 },
+}
+
+/// A deployed host's events.
+#[derive(Debug, Clone, Copy)]
+pub enum LifecycleEvent {
+    /// Host `n` of deployment `deployment` completes its registration.
+    Registered { deployment: u32, n: u32 },
+    /// A registered host's agent upgrade is over.
+    AgentReady { host: HostId },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_stay_within_sixteen_bytes() {
+        // The queue moves events on every push and pop: a feature must not make them larger.
+        assert!(std::mem::size_of::<Event>() <= 16, "{}", std::mem::size_of::<Event>());
+    }
+}

@@ -1,0 +1,133 @@
+//! The shared world of one replication: the pool, the users, the recorder, the control rules
+//! and the load balancer's random stream — and the steps every feature takes on them (open a
+//! session, log users off, fail a login, trace). Features change the pool only through here or
+//! through [`Pool`]'s own methods, so the gauges and the balancer index stay consistent.
+
+use super::config::ModelConfig;
+use super::control::Control;
+use super::event::Event;
+use super::failure::FailureReason;
+use super::host::HostId;
+use super::pool::Pool;
+use super::population::Population;
+use super::session::{Session, SessionId, UserId};
+use crate::engine::rng::SimRng;
+use crate::engine::{EventQueue, SimTime};
+use crate::metrics::Recorder;
+use crate::metrics::trace::TraceRecord;
+
+/// The event queue as the model sees it.
+pub type Queue = EventQueue<Event>;
+
+/// How a login that gets a session runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginKind {
+    /// A new connection: its active time is drawn from the session length.
+    Fresh,
+    /// The rest of a connection an update cut short: it ends at `until` (traced `relogin`).
+    Resume {
+        /// When the connection was planned to end.
+        until: SimTime,
+    },
+}
+
+/// Where a feature wants the answer to a login it asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// The update's pending relogin `slot`.
+    UpdateRelogin(u32),
+}
+
+/// A login a feature asks the world to make, served by the model's one login path right after
+/// the feature's handler returns.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginRequest {
+    /// Who.
+    pub user: UserId,
+    /// `Some`: the login was already routed (and counted) to this host, which is ready now.
+    pub host: Option<HostId>,
+    /// How the session runs.
+    pub kind: LoginKind,
+    /// Who to tell whether it got a session.
+    pub reply: Option<Reply>,
+}
+
+/// The state every feature shares.
+pub struct World<'c> {
+    /// The resolved scenario.
+    pub cfg: &'c ModelConfig,
+    /// The current time.
+    pub now: SimTime,
+    /// Hosts and sessions.
+    pub pool: Pool,
+    /// Who is online.
+    pub users: Population,
+    /// Measurements.
+    pub recorder: Recorder,
+    /// Who controls drain mode and power.
+    pub control: Control,
+    /// The load balancer's random stream.
+    pub rng_balancer: SimRng,
+    /// Logins asked for by features, in order.
+    pub logins: Vec<LoginRequest>,
+}
+
+impl World<'_> {
+    /// Picks a host for a new session with the pool's load-balancing algorithm.
+    pub fn pick_host(&mut self) -> Option<HostId> {
+        self.pool.pick_host(&mut self.rng_balancer)
+    }
+
+    /// Opens an active session for `user` on `host` (which has room) and counts the success.
+    pub fn open_session(&mut self, host: HostId, user: UserId) -> SessionId {
+        let session = self.pool.open_session(host, user, self.now);
+        self.users.set_online(user);
+        self.recorder.login_succeeded();
+        session
+    }
+
+    /// Counts a failed login of `user` (on `host`, when it had one) and traces it.
+    pub fn fail_login(&mut self, user: UserId, host: Option<HostId>, reason: FailureReason) {
+        self.recorder.login_failed(reason);
+        self.users.set_offline(user);
+        self.trace("login_failed", host, Some(user), reason.name());
+    }
+
+    /// Logs off every session of `host` (the service or an admin ends them), counting each as
+    /// a forced log-off and tracing it with `why`; returns them, newest first.
+    pub fn force_logoff_all(&mut self, host: HostId, why: &str) -> Vec<Session> {
+        let closed = self.pool.close_all_sessions(host);
+        for s in &closed {
+            self.users.set_offline(s.user);
+            self.recorder.forced_logoff();
+            self.trace("forced_logoff", Some(host), Some(s.user), why);
+        }
+        closed
+    }
+
+    /// Asks for a login through the model's login path (see [`LoginRequest`]).
+    pub fn request_login(&mut self, request: LoginRequest) {
+        self.logins.push(request);
+    }
+
+    /// Appends a trace record (skipped cheaply when tracing is off).
+    pub fn trace(
+        &mut self,
+        kind: &'static str,
+        host: Option<HostId>,
+        user: Option<UserId>,
+        detail: &str,
+    ) {
+        if !self.recorder.tracing() {
+            return;
+        }
+        let record = TraceRecord {
+            time: self.now,
+            kind,
+            host: host.map(|h| self.pool.host(h).name.clone()),
+            user: user.map(|u| self.users.name(u)),
+            detail: detail.to_string(),
+        };
+        self.recorder.trace(record);
+    }
+}
