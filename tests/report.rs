@@ -196,6 +196,8 @@ fn a_sweep_report_answers_the_goal_first() {
         html.find("cheapest point meeting every goal: pool.hosts=14").expect(&html[..2000]);
     assert!(answer < html.find("<svg").expect("sweep pictures"));
     assert!(html.contains("<tr class=\"chosen\"><td>14</td>"));
+    let first_figure = html.split("<figure id=\"").nth(1).unwrap();
+    assert!(first_figure.starts_with("sweep_login_failure_rate\""), "the goal's picture first");
     if let Some(browser) = browser_or_skip() {
         let loaded = load(&browser, &tmp.path().join("report.html"));
         assert!(loaded.console.is_empty(), "{:?}", loaded.console);

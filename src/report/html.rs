@@ -52,7 +52,7 @@ table {{ border-collapse: collapse; margin: .5em 0; font-size: .92em; }}
 th, td {{ border: 1px solid #ddd; padding: .25em .6em; text-align: right; }}
 th {{ background: #f4f4f4; }}
 td:first-child, th:first-child {{ text-align: left; }}
-#answer td:last-child {{ text-align: left; }}
+table.metrics td:last-child {{ text-align: left; }}
 tr.chosen td {{ background: #e8f4e0; font-weight: bold; }}
 .verdict {{ font-size: 1.15em; padding: .6em .9em; border-left: 4px solid #2ca02c; background: #f3faf0; }}
 .verdict.missed {{ border-color: #d62728; background: #fdf0f0; }}

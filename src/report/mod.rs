@@ -40,12 +40,19 @@ pub fn render(inputs: &Inputs) -> Result<String, String> {
     };
     let mut body =
         format!("<h1>{}</h1>\n<section id=\"answer\">\n{answer}</section>\n", escape(&title));
-    let pictures = crate::plot::draw_all(&crate::plot::Inputs {
+    let mut pictures = crate::plot::draw_all(&crate::plot::Inputs {
         timeseries: inputs.timeseries,
         update: inputs.update,
         sweep: inputs.sweep,
         sweep_json: inputs.sweep_json,
     })?;
+    // A sweep's goal metrics are what was asked: their pictures come first.
+    let goals: Vec<String> = inputs
+        .sweep_json
+        .and_then(|j| crate::sweep::file::SweepFile::from_json(j).ok())
+        .map(|f| f.goals().into_iter().map(|g| format!("sweep_{}", g.metric)).collect())
+        .unwrap_or_default();
+    pictures.sort_by_key(|img| !goals.contains(&img.stem));
     if !pictures.is_empty() {
         body.push_str("<section id=\"pictures\">\n<h2>Pictures</h2>\n");
         for img in &pictures {

@@ -52,7 +52,8 @@ pub fn answer(
     let head = ["metric", "mean (95% CI)", "meaning"].map(String::from);
     let rows: Vec<Vec<String>> =
         metrics.into_iter().map(|(n, shown, help)| vec![n, shown, help]).collect();
-    out.push_str(&table(&head, &rows));
+    // The meanings are sentences: left-aligned (the `metrics` class).
+    out.push_str(&table(&head, &rows).replacen("<table>", "<table class=\"metrics\">", 1));
     let provenance = match serde_json::from_value::<Provenance>(s["provenance"].clone()) {
         Ok(p) => super::provenance_list(&p),
         Err(_) => definitions(&[("provenance", "not recorded (an older run)".to_string())]),
