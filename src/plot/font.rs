@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// The family name plots use.
 pub const FAMILY: &str = "sans-serif";
 
-pub(super) static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Registers the embedded font once; `false` if it could not be read (never expected).
 pub fn register() -> bool {

@@ -9,7 +9,6 @@ pub mod font;
 pub mod records;
 pub mod style;
 pub mod sweep;
-pub mod text;
 pub mod timeseries;
 pub mod update;
 
