@@ -9,6 +9,7 @@ pub mod cli;
 pub mod engine;
 pub mod metrics;
 pub mod model;
+pub mod one_line;
 pub mod output;
 pub mod plot;
 pub mod progress;

@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod atomic;
 pub mod clock;
+pub mod folder;
 pub mod numbers;
 pub mod provenance;
 pub mod tables;

@@ -9,12 +9,14 @@ pub mod add_hosts;
 pub mod calendar;
 pub mod duration;
 pub mod error;
+pub mod input_file;
 pub mod instant;
 pub mod names;
 pub mod personal;
 pub mod sizing;
 pub mod update;
 mod validate;
+pub mod work;
 pub mod workload;
 
 pub use actions::ActionSpec;
@@ -219,25 +221,85 @@ pub fn parse_value(raw: &str) -> toml::Value {
 
 /// Reads, overrides, parses and validates a scenario file.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, "", format!("cannot read the file: {e}")))?;
-    from_str(&text, &file, overrides)
+    Template::read(path)?.with(overrides)
 }
 
 /// Parses and validates scenario text; `file` names it in errors.
 pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    let mut table: toml::Table =
-        text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
-    for o in overrides {
-        set_path(&mut table, &o.path, o.value.clone())
-            .map_err(|m| ScenarioError::new(file, &o.path, m))?;
+    Template::parse(text, file)?.with(overrides)
+}
+
+/// A scenario file read and parsed once, from which scenarios with different overrides are
+/// made (a sweep makes one per point: reading and parsing the file, and importing its
+/// assignments, once for all of them).
+pub struct Template {
+    file: String,
+    table: toml::Table,
+    /// The last assignments file imported, by path as written, and its rows.
+    imported: std::sync::Mutex<Option<(String, personal::ImportedRows)>>,
+}
+
+impl Template {
+    /// Reads and parses the scenario file at `path`.
+    pub fn read(path: &Path) -> Result<Self, ScenarioError> {
+        let file = path.display().to_string();
+        let text = input_file::read_text(path, input_file::MAX_SCENARIO_BYTES)
+            .map_err(|m| ScenarioError::new(&file, "", m))?;
+        Self::parse(&text, &file)
     }
-    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|e| ScenarioError::from_serde(file, &e))?;
-    personal::import_assignments_file(&mut scenario, file)?;
-    validate::check(&scenario, file)?;
-    Ok(scenario)
+
+    /// Parses scenario text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Self, ScenarioError> {
+        let table: toml::Table =
+            text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
+        Ok(Template { file: file.to_string(), table, imported: Default::default() })
+    }
+
+    /// The scenario with `overrides` applied, validated.
+    pub fn with(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let scenario = self.build(overrides)?;
+        validate::check(&scenario, &self.file)?;
+        Ok(scenario)
+    }
+
+    /// Like [`Template::with`], but reports every semantic problem, not the first (`poolsim
+    /// validate`); a problem before validation (an override, a type, the assignments file)
+    /// still gives one error.
+    pub fn with_all_errors(&self, overrides: &[Override]) -> Result<Scenario, Vec<ScenarioError>> {
+        let scenario = self.build(overrides).map_err(|e| vec![e])?;
+        let errors = validate::check_all(&scenario, &self.file);
+        if errors.is_empty() { Ok(scenario) } else { Err(errors) }
+    }
+
+    /// The scenario with `overrides` applied and its assignments imported, not yet validated.
+    fn build(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let file = self.file.as_str();
+        let mut table = self.table.clone();
+        for o in overrides {
+            set_path(&mut table, &o.path, o.value.clone())
+                .map_err(|m| ScenarioError::new(file, &o.path, m))?;
+        }
+        // Plain deserializing is twice as fast as with the field path tracked, which only an
+        // error needs: a sweep of 100,000 points deserializes 100,000 scenarios.
+        let mut scenario = match Scenario::deserialize(toml::Value::Table(table.clone())) {
+            Ok(s) => s,
+            Err(_) => serde_path_to_error::deserialize(toml::Value::Table(table))
+                .map_err(|e| ScenarioError::from_serde(file, &e))?,
+        };
+        if let Some(rel) = scenario.pool.assignments_file.clone() {
+            let mut cache = self.imported.lock().unwrap_or_else(|p| p.into_inner());
+            let rows = match cache.as_ref() {
+                Some((cached, rows)) if *cached == rel => rows.clone(),
+                _ => {
+                    let rows = personal::read_assignments_file(&rel, file)?;
+                    *cache = Some((rel, rows.clone()));
+                    rows
+                }
+            };
+            scenario.pool.imported_assignments = rows;
+        }
+        Ok(scenario)
+    }
 }
 
 /// Like [`load`], but reports every semantic problem rather than the first (`poolsim
@@ -246,21 +308,7 @@ pub fn load_all_errors(
     path: &Path,
     overrides: &[Override],
 ) -> Result<Scenario, Vec<ScenarioError>> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![ScenarioError::new(&file, "", format!("cannot read the file: {e}"))])?;
-    let mut table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| vec![ScenarioError::from_toml(&file, &text, &e)])?;
-    for o in overrides {
-        set_path(&mut table, &o.path, o.value.clone())
-            .map_err(|m| vec![ScenarioError::new(&file, &o.path, m)])?;
-    }
-    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|e| vec![ScenarioError::from_serde(&file, &e)])?;
-    personal::import_assignments_file(&mut scenario, &file).map_err(|e| vec![e])?;
-    let errors = validate::check_all(&scenario, &file);
-    if errors.is_empty() { Ok(scenario) } else { Err(errors) }
+    Template::read(path).map_err(|e| vec![e])?.with_all_errors(overrides)
 }
 
 /// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.
