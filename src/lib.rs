@@ -13,6 +13,7 @@ pub mod one_line;
 pub mod output;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sweep;

@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod add_hosts;
 pub mod assignments_csv;
+pub mod calendar;
 pub mod duration;
 pub mod error;
 pub mod input_file;
@@ -21,6 +22,7 @@ pub mod work;
 pub mod workload;
 
 pub use actions::ActionSpec;
+pub use calendar::StartDate;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
@@ -100,6 +102,22 @@ impl Template {
 
     /// The scenario with `overrides` applied, validated.
     pub fn with(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let scenario = self.build(overrides)?;
+        validate::check(&scenario, &self.file)?;
+        Ok(scenario)
+    }
+
+    /// Like [`Template::with`], but reports every semantic problem, not the first (`poolsim
+    /// validate`); a problem before validation (an override, a type, the assignments file)
+    /// still gives one error.
+    pub fn with_all_errors(&self, overrides: &[Override]) -> Result<Scenario, Vec<ScenarioError>> {
+        let scenario = self.build(overrides).map_err(|e| vec![e])?;
+        let errors = validate::check_all(&scenario, &self.file);
+        if errors.is_empty() { Ok(scenario) } else { Err(errors) }
+    }
+
+    /// The scenario with `overrides` applied and its assignments imported, not yet validated.
+    fn build(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let file = self.file.as_str();
         let mut table = self.table.clone();
         for o in overrides {
@@ -125,9 +143,17 @@ impl Template {
             };
             scenario.pool.imported_assignments = rows;
         }
-        validate::check(&scenario, file)?;
         Ok(scenario)
     }
+}
+
+/// Like [`load`], but reports every semantic problem rather than the first (`poolsim
+/// validate`); a file that cannot be read or parsed still gives one error.
+pub fn load_all_errors(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<ScenarioError>> {
+    Template::read(path).map_err(|e| vec![e])?.with_all_errors(overrides)
 }
 
 /// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.

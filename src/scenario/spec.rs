@@ -4,6 +4,7 @@
 
 use super::actions::ActionSpec;
 use super::add_hosts::MAX_HOSTS_PER_DEPLOYMENT;
+use super::calendar::StartDate;
 use super::duration::Duration;
 use super::names::host_name;
 use super::personal::{
@@ -41,6 +42,8 @@ pub struct Scenario {
     /// Width of a row of `timeseries.csv`.
     #[serde(default = "default_time_bin")]
     pub time_bin: Duration,
+    /// The date of the run's first Monday, for real dates in outputs (see `calendar.rs`).
+    pub start_date: Option<StartDate>,
     /// The host pool.
     pub pool: PoolSpec,
     /// Who logs in, when, and for how long.

@@ -31,19 +31,34 @@ const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 /// every hour of a profile and to a storm's average rate (users over its window).
 pub const MAX_RATE_PER_HOUR: f64 = 360_000.0;
 
+/// The groups of checks, in order: each reports the first problem it finds.
+const GROUPS: [fn(&Scenario) -> Check; 7] =
+    [top_level, pool, workload, actions, add_hosts::check, update::check, personal::check];
+
 /// Checks `s`; `file` names the scenario in the error.
 pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
     run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
 }
 
+/// Every problem found, for `poolsim validate`: each group of checks (top level, pool,
+/// workload, actions, added hosts, updates, personal pools) reports its first problem, and
+/// every group runs. Groups rely on the ones before only for sound numbers, which they
+/// re-check themselves, so later groups never panic on an earlier group's problem.
+pub fn check_all(s: &Scenario, file: &str) -> Vec<ScenarioError> {
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    for group in GROUPS {
+        if let Err((field, msg)) = group(s) {
+            let e = ScenarioError::new(file, &field, msg);
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
 fn run_checks(s: &Scenario) -> Check {
-    top_level(s)?;
-    pool(s)?;
-    workload(s)?;
-    actions(s)?;
-    add_hosts::check(s)?;
-    update::check(s)?;
-    personal::check(s)
+    GROUPS.iter().try_for_each(|group| group(s))
 }
 
 fn top_level(s: &Scenario) -> Check {
