@@ -12,6 +12,7 @@ pub mod host;
 pub mod lifecycle;
 pub mod personal;
 pub mod pool;
+pub mod replay;
 pub mod population;
 pub mod session;
 pub mod sim;

@@ -6,11 +6,14 @@
 
 pub mod actions;
 pub mod add_hosts;
+pub mod connection_log;
 pub mod duration;
 pub mod error;
+pub mod input;
 pub mod instant;
 pub mod names;
 pub mod personal;
+pub mod replay;
 pub mod sizing;
 pub mod update;
 mod validate;
@@ -41,7 +44,9 @@ pub struct Scenario {
     /// Free text shown in reports.
     #[serde(default)]
     pub description: String,
-    /// Simulated time span of each replication.
+    /// Simulated time span of each replication. Required, except that a replay without it
+    /// runs for the log's span (zero here until the log is read).
+    #[serde(default)]
     pub duration: Duration,
     /// The scenario seed; every random stream derives from it.
     #[serde(default)]
@@ -232,6 +237,7 @@ pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenar
     let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
         .map_err(|e| ScenarioError::from_serde(file, &e))?;
     personal::import_assignments_file(&mut scenario, file)?;
+    replay::load_log(&mut scenario, file)?;
     validate::check(&scenario, file)?;
     Ok(scenario)
 }
