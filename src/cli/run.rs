@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// to keep runs fast in pipelines — `poolsim plot DIR` draws them later.
     #[arg(long)]
     pub plot: bool,
+    /// Also write connections.csv: replication 0's connections as WVDConnections rows
+    /// (the replay reads them back).
+    #[arg(long)]
+    pub export_connections: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -62,13 +66,15 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.quiet,
     );
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
-    let result = pool.install(|| runner::run(&scenario, args.trace, &|| progress.inc()));
+    let keep_trace = args.trace || args.export_connections;
+    let result = pool.install(|| runner::run(&scenario, keep_trace, &|| progress.inc()));
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
         RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
     });
     progress.finish();
-    write_outputs(&out_dir, &scenario, &result, stats.as_ref())?;
+    let wanted = Wanted { trace: args.trace, connections: args.export_connections };
+    write_outputs(&out_dir, &scenario, &result, stats.as_ref(), wanted)?;
     if args.plot {
         super::plot::plot_dir(&out_dir)?;
     }
@@ -81,11 +87,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The optional files a run writes.
+#[derive(Clone, Copy)]
+struct Wanted {
+    trace: bool,
+    connections: bool,
+}
+
 fn write_outputs(
     dir: &Path,
     scenario: &Scenario,
     run: &RunOutput,
     stats: Option<&RunStats>,
+    wanted: Wanted,
 ) -> Result<(), Failure> {
     let io = |what: &str, e: std::io::Error| Failure::Run(format!("cannot write {what}: {e}"));
     std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
@@ -100,7 +114,12 @@ fn write_outputs(
         files.push(("assignments.csv", output::assignments::assignments_csv(rows)));
     }
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
-        files.push(("trace.csv", output::trace_csv(trace)));
+        if wanted.trace {
+            files.push(("trace.csv", output::trace_csv(trace)));
+        }
+        if wanted.connections {
+            files.push(("connections.csv", export_connections(scenario, trace)));
+        }
     }
     if !scenario.all_updates().is_empty()
         && let Some(first) = run.replications.first()
@@ -145,4 +164,16 @@ fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
     counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
     let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
     format!("{} (of {total} replications)", parts.join(", "))
+}
+
+/// `connections.csv`: a replay keeps its log's dates; a synthetic run starts on a Monday.
+fn export_connections(scenario: &Scenario, trace: &[crate::metrics::trace::TraceRecord]) -> Vec<u8> {
+    use output::connections::{ExportPool, SYNTHETIC_ORIGIN_UTC_MS, connections_csv};
+    let log = scenario.workload.replay.as_ref().and_then(|r| r.log.as_ref());
+    let pool = ExportPool {
+        origin_utc_ms: log.map_or(SYNTHETIC_ORIGIN_UTC_MS, |l| l.origin_utc_ms),
+        name: &scenario.name,
+        pool_type: if scenario.pool.kind.is_personal() { "PersonalDesktop" } else { "SharedDesktop" },
+    };
+    connections_csv(trace, &pool)
 }

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod atomic;
+pub mod connections;
 pub mod tables;
 pub mod update;
 
