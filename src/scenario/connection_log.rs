@@ -12,7 +12,7 @@ use crate::engine::SimTime;
 use crate::engine::time::{DAY, HOUR};
 use chrono::{DateTime, NaiveDateTime};
 use csv::ByteRecord;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 
 /// "No such thing" for the `u32` references of a [`LoggedConnection`].
@@ -225,7 +225,7 @@ impl PoolFilter {
         }
         match &self.first {
             None => self.first = Some(resource.to_vec()),
-            Some(first) if first.eq_ignore_ascii_case(resource) => {}
+            Some(first) if first == resource || first.eq_ignore_ascii_case(resource) => {}
             Some(first) => {
                 let (a, b) = (String::from_utf8_lossy(first), String::from_utf8_lossy(resource));
                 let msg = format!(
