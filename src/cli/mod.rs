@@ -2,6 +2,7 @@
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
 mod check;
+mod fit;
 mod plot;
 mod run;
 pub mod stats;
@@ -36,6 +37,8 @@ enum Command {
     },
     /// Run a scenario and compare its metrics with a baseline (exit 1 on a regression).
     Check(check::CheckArgs),
+    /// Fit a synthetic workload to a connection log and write it as a scenario.
+    Fit(fit::FitArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -93,6 +96,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Plot(args) => plot::plot(args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Check(args) => check::check(args),
+        Command::Fit(args) => fit::fit(args),
     }
 }
 

@@ -167,13 +167,20 @@ fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
 }
 
 /// `connections.csv`: a replay keeps its log's dates; a synthetic run starts on a Monday.
-fn export_connections(scenario: &Scenario, trace: &[crate::metrics::trace::TraceRecord]) -> Vec<u8> {
+fn export_connections(
+    scenario: &Scenario,
+    trace: &[crate::metrics::trace::TraceRecord],
+) -> Vec<u8> {
     use output::connections::{ExportPool, SYNTHETIC_ORIGIN_UTC_MS, connections_csv};
     let log = scenario.workload.replay.as_ref().and_then(|r| r.log.as_ref());
     let pool = ExportPool {
         origin_utc_ms: log.map_or(SYNTHETIC_ORIGIN_UTC_MS, |l| l.origin_utc_ms),
         name: &scenario.name,
-        pool_type: if scenario.pool.kind.is_personal() { "PersonalDesktop" } else { "SharedDesktop" },
+        pool_type: if scenario.pool.kind.is_personal() {
+            "PersonalDesktop"
+        } else {
+            "SharedDesktop"
+        },
     };
     connections_csv(trace, &pool)
 }

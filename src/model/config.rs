@@ -381,6 +381,7 @@ fn replay(log: &ConnectionLog) -> ReplayConfig {
 /// The mean length of the log's connected connections that ended (one minute if none did).
 fn mean_connection(r: &ReplayConfig) -> SimTime {
     let ended = r.connections.iter().filter(|c| c.connected && c.end != SimTime::MAX);
-    let (n, total) = ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
+    let (n, total) =
+        ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
     if n == 0 { crate::engine::time::MINUTE } else { (total / u128::from(n)) as SimTime }
 }

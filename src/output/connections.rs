@@ -94,11 +94,8 @@ pub fn connections_csv(trace: &[TraceRecord], pool: &ExportPool) -> Vec<u8> {
             "login" | "relogin" | "reconnect" => {
                 let id = new_id();
                 let started = waiting.remove(&key).unwrap_or(r.time);
-                let pred = if r.kind == "reconnect" {
-                    take_disconnected(&mut open, key)
-                } else {
-                    None
-                };
+                let pred =
+                    if r.kind == "reconnect" { take_disconnected(&mut open, key) } else { None };
                 row(started, id, "Started", r, pred);
                 row(r.time, id, "Connected", r, pred);
                 open.entry(key).or_default().push(Open { id, active: true });
@@ -137,7 +134,10 @@ fn connection_id(n: u128) -> u128 {
 /// Each (user, host)'s sessions, oldest first.
 type Sessions<'t> = HashMap<(&'t str, &'t str), Vec<Open>>;
 
-fn first_active<'a, 't>(open: &'a mut Sessions<'t>, key: (&'t str, &'t str)) -> Option<&'a mut Open> {
+fn first_active<'a, 't>(
+    open: &'a mut Sessions<'t>,
+    key: (&'t str, &'t str),
+) -> Option<&'a mut Open> {
     open.get_mut(&key)?.iter_mut().find(|c| c.active)
 }
 

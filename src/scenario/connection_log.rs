@@ -110,10 +110,8 @@ pub type LineError = (u64, String);
 
 /// Reads a log from `input`.
 pub fn read(input: impl Read, opts: &ReadOptions) -> Result<ConnectionLog, LineError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input);
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 20).from_reader(input);
     let headers = reader.byte_headers().map_err(csv_error)?.clone();
     let mut acc = Accumulator::default();
     match opts.format {
@@ -127,8 +125,7 @@ pub fn read(input: impl Read, opts: &ReadOptions) -> Result<ConnectionLog, LineE
                     acc.rows_skipped += 1;
                     continue;
                 }
-                acc.wvd_row(&cols, &row, line, opts.utc_offset_ms)
-                    .map_err(|m| (line, m))?;
+                acc.wvd_row(&cols, &row, line, opts.utc_offset_ms).map_err(|m| (line, m))?;
             }
         }
         LogFormat::Simple => {
@@ -588,7 +585,12 @@ mod tests {
         let g = "0f8fad5b-d9cb-469f-a165-70867728950e";
         assert_eq!(format_guid(guid(g.as_bytes()).unwrap()), g);
         assert_eq!(guid(b"{0F8FAD5B-D9CB-469F-A165-70867728950E}"), guid(g.as_bytes()));
-        for bad in ["", "0f8fad5b", "0f8fad5bxd9cb-469f-a165-70867728950e", "zf8fad5b-d9cb-469f-a165-70867728950e"] {
+        for bad in [
+            "",
+            "0f8fad5b",
+            "0f8fad5bxd9cb-469f-a165-70867728950e",
+            "zf8fad5b-d9cb-469f-a165-70867728950e",
+        ] {
             assert_eq!(guid(bad.as_bytes()), None, "{bad}");
         }
     }
@@ -645,7 +647,12 @@ mod tests {
 
     #[test]
     fn the_host_pool_filter_skips_and_counts_other_pools() {
-        let row = |n, pool| format!("2024-01-08T08:00:00Z,{},Connected,u,,,/subscriptions/x/hostpools/{pool}", id(n));
+        let row = |n, pool| {
+            format!(
+                "2024-01-08T08:00:00Z,{},Connected,u,,,/subscriptions/x/hostpools/{pool}",
+                id(n)
+            )
+        };
         let text = format!("{HEAD}{}\n{}\n{}\n", row(1, "HP01"), row(2, "hp02"), row(3, "hp01"));
         let mut o = opts();
         o.host_pool = Some("hp01".into());

@@ -41,7 +41,11 @@ pub fn load_log(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
             ScenarioError::new(file, &format!("{FIELD}.utc_offset"), msg)
         })?,
     };
-    let opts = ReadOptions { format: spec.format, utc_offset_ms: offset, host_pool: spec.host_pool.clone() };
+    let opts = ReadOptions {
+        format: spec.format,
+        utc_offset_ms: offset,
+        host_pool: spec.host_pool.clone(),
+    };
     let path = Path::new(file).parent().unwrap_or(Path::new("")).join(&spec.file);
     let log = read_file(&path, &opts)
         .map_err(|msg| ScenarioError::new(file, &format!("{FIELD}.file"), msg))?;
@@ -57,7 +61,8 @@ pub fn load_log(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
 /// Reads the log at `path`; the error names the file and the line.
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ConnectionLog, String> {
     let shown = path.display();
-    let f = super::input::open_regular(path, MAX_LOG_BYTES).map_err(|m| format!("{shown:?} {m}"))?;
+    let f =
+        super::input::open_regular(path, MAX_LOG_BYTES).map_err(|m| format!("{shown:?} {m}"))?;
     connection_log::read(f, opts).map_err(|(line, msg)| match line {
         0 => format!("{shown:?}: {msg}"),
         n => format!("{shown:?} line {n}: {msg}"),
@@ -72,7 +77,10 @@ pub(super) fn check(s: &Scenario) -> Result<(), (String, String)> {
         return fail("workload.users", "a replay takes its users from the log; remove users");
     }
     if !w.arrivals.as_slice().is_empty() {
-        return fail("workload.arrivals", "a replay takes its logins from the log; remove arrivals");
+        return fail(
+            "workload.arrivals",
+            "a replay takes its logins from the log; remove arrivals",
+        );
     }
     if w.reconnect.is_some() {
         return fail(
@@ -81,7 +89,10 @@ pub(super) fn check(s: &Scenario) -> Result<(), (String, String)> {
         );
     }
     if s.pool.kind.is_personal() {
-        return fail("workload.replay", "replays run on pooled pools (personal pools are not supported yet)");
+        return fail(
+            "workload.replay",
+            "replays run on pooled pools (personal pools are not supported yet)",
+        );
     }
     if w.replay.as_ref().is_some_and(|r| r.file.trim().is_empty()) {
         return fail("workload.replay.file", "must name the log, relative to the scenario file");

@@ -159,7 +159,12 @@ fn workload(s: &Scenario) -> Check {
     }
     match (&w.session, &w.replay) {
         (Some(d), _) => session_dist(d, "workload.session")?,
-        (None, None) => return fail("workload.session", "is required, e.g. { dist = \"exponential\", mean = \"60m\" }"),
+        (None, None) => {
+            return fail(
+                "workload.session",
+                "is required, e.g. { dist = \"exponential\", mean = \"60m\" }",
+            );
+        }
         (None, Some(_)) => {}
     }
     for (name, r) in [("reconnect", &w.reconnect), ("relogin", &w.relogin)] {
