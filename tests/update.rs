@@ -3,18 +3,14 @@
 
 mod common;
 
-use common::step;
+use common::{scenario, step};
 use poolsim::engine::SimTime;
 use poolsim::engine::time::{HOUR, MINUTE};
 use poolsim::model::Keep;
 use poolsim::model::update::UpdateRow;
 use poolsim::runner::{ReplicationOutput, run_replication};
-use poolsim::scenario::{self, Scenario};
+use poolsim::scenario as file;
 use std::path::Path;
-
-fn scenario(text: &str) -> Scenario {
-    scenario::from_str(text, "t.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn run(text: &str) -> ReplicationOutput {
     let s = scenario(text);
@@ -111,7 +107,7 @@ fn a_personal_pool_cannot_be_updated() {
     let text = pool_with_update(4, "batch_size = 1", "")
         .replace("kind = \"pooled\"", "kind = \"personal\"")
         .replace("max_sessions = 20\n", "");
-    let e = scenario::from_str(&text, "t.toml", &[]).expect_err("must be refused");
+    let e = file::from_str(&text, "t.toml", &[]).expect_err("must be refused");
     assert_eq!(e.field, "update", "{e}");
     assert!(e.message.contains("pooled host pools only"), "{e}");
 }
@@ -417,7 +413,7 @@ fn updates_are_deterministic() {
 }
 
 fn invalid(text: &str, field: &str, words: &str) {
-    let e = scenario::from_str(text, "t.toml", &[]).expect_err("must be refused");
+    let e = file::from_str(text, "t.toml", &[]).expect_err("must be refused");
     assert_eq!(e.field, field, "{e}");
     assert!(e.message.contains(words), "{e}");
 }
@@ -433,7 +429,7 @@ fn update_parameters_outside_the_service_rules_are_refused() {
         .replace("start = \"mon 22:00\"", "start = \"15d\"");
     invalid(&far, "update.start", "two weeks");
     let ok = far.replace("[update]", "[update]\nscheduled_at = \"2d\"");
-    assert!(scenario::from_str(&ok, "t.toml", &[]).is_ok(), "two weeks after scheduling is fine");
+    assert!(file::from_str(&ok, "t.toml", &[]).is_ok(), "two weeks after scheduling is fine");
     invalid(
         &with("batch_size = 1\nfailure_probability = 2"),
         "update.failure_probability",
@@ -451,12 +447,11 @@ fn update_parameters_outside_the_service_rules_are_refused() {
 #[test]
 fn a_batch_as_large_as_the_pool_is_allowed_with_a_warning() {
     let s = scenario(&pool_with_update(4, "batch_size = 4", ""));
-    let w = scenario::update::warnings(&s);
+    let w = file::update::warnings(&s);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].0, "update.batch_size");
     assert!(
-        scenario::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", "")))
-            .is_empty()
+        file::update::warnings(&scenario(&pool_with_update(4, "batch_size = 3", ""))).is_empty()
     );
 }
 

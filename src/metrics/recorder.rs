@@ -55,6 +55,7 @@ impl Recorder {
     }
 
     /// Moves the clock to `now`; `gauges` is the state that held since the last call.
+    #[inline]
     pub fn advance(&mut self, now: SimTime, gauges: &Gauges) {
         self.integrate(now, gauges);
         if let Some(s) = &mut self.series {
@@ -84,6 +85,7 @@ impl Recorder {
 
     /// Notes the state after an event, for the extremes. An event exactly at a bin's start
     /// is part of that bin's starting state.
+    #[inline]
     pub fn observe(&mut self, gauges: &Gauges) {
         if self.measuring() {
             self.peak_sessions = self.peak_sessions.max(gauges.sessions());
