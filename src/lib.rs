@@ -10,6 +10,7 @@ pub mod engine;
 pub mod fit;
 pub mod metrics;
 pub mod model;
+pub mod one_line;
 pub mod output;
 pub mod plot;
 pub mod progress;

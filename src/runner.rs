@@ -1,12 +1,12 @@
 //! Runs a scenario's replications, in parallel with rayon, and gathers their results in
 //! replication order — so the output is the same whatever the thread count.
 
-use crate::engine::{self, EventQueue, RunStats};
+use crate::engine::{self, EventQueue, RunStats, SimTime};
 use crate::metrics::timeseries::Row;
 use crate::metrics::trace::TraceRecord;
 use crate::metrics::{MetricValues, Summaries};
 use crate::model::update::{UpdateRow, UpdateStatus};
-use crate::model::{Keep, ModelConfig, PoolSim};
+use crate::model::{Event, Keep, ModelConfig, PoolSim};
 use crate::scenario::{AssignmentSpec, Scenario};
 use rayon::prelude::*;
 
@@ -31,8 +31,57 @@ pub struct ReplicationOutput {
     pub update_statuses: Vec<UpdateStatus>,
 }
 
+/// A replication whose simulated time stopped advancing (see
+/// [`engine::MAX_EVENTS_PER_INSTANT`]): a scenario the validation let through but that the
+/// clock cannot represent, or a model bug. Never a panic or a hang: the shell reports it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "simulated time stopped advancing at {at} ms in replication {replication}: more than \
+     {max} events at one instant, the last from {source_field}",
+    max = engine::MAX_EVENTS_PER_INSTANT
+)]
+pub struct Stall {
+    /// The replication.
+    pub replication: u32,
+    /// The instant, in ms.
+    pub at: SimTime,
+    /// The scenario part whose event went over the limit, e.g. `workload.arrivals[1]`.
+    pub source_field: String,
+}
+
+/// The scenario part that schedules `event`, as a dotted field path.
+fn source_of(scenario: &Scenario, event: &Event) -> String {
+    match event {
+        Event::Arrival { source } if scenario.workload.arrivals.as_slice().len() == 1 => {
+            format!("workload.arrivals (process {source})")
+        }
+        Event::Arrival { source } => format!("workload.arrivals[{source}]"),
+        Event::SessionEnd { .. } => "workload.session".into(),
+        Event::Reconnect { .. } => "workload.reconnect".into(),
+        Event::Action { index } => format!("actions[{index}]"),
+        Event::Personal(_) => "pool (personal hosts' boots and idle stops)".into(),
+        Event::Update(_) => "the session host update".into(),
+        Event::Lifecycle(_) => "the lifecycle of added hosts".into(),
+        Event::Replay(_) => "workload.replay".into(),
+    }
+}
+
 /// Runs replication `index` of `scenario`.
+///
+/// # Panics
+/// When simulated time stops advancing, which validation rules out; callers that must not
+/// panic (the command line) use [`try_run_replication`].
 pub fn run_replication(scenario: &Scenario, index: u32, keep: Keep) -> ReplicationOutput {
+    replication(scenario, &ModelConfig::new(scenario), index, keep)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs replication `index` of `scenario`, or says where simulated time stopped advancing.
+pub fn try_run_replication(
+    scenario: &Scenario,
+    index: u32,
+    keep: Keep,
+) -> Result<ReplicationOutput, Stall> {
     replication(scenario, &ModelConfig::new(scenario), index, keep)
 }
 
@@ -42,14 +91,18 @@ fn replication(
     cfg: &ModelConfig,
     index: u32,
     keep: Keep,
-) -> ReplicationOutput {
+) -> Result<ReplicationOutput, Stall> {
     let mut queue = EventQueue::new();
     let mut sim = PoolSim::new(cfg, u64::from(index), keep, &mut queue);
     let end = scenario.duration.0;
-    let stats = engine::run(&mut sim, &mut queue, end);
+    let stats = engine::run(&mut sim, &mut queue, end).map_err(|s| Stall {
+        replication: index,
+        at: s.at,
+        source_field: source_of(scenario, &s.event),
+    })?;
     let assignments = if keep.detail { sim.assignment_rows() } else { None };
     let recorded = sim.finish(end);
-    ReplicationOutput {
+    Ok(ReplicationOutput {
         index,
         metrics: recorded.metrics,
         timeseries: recorded.timeseries,
@@ -58,7 +111,7 @@ fn replication(
         assignments,
         update_rows: recorded.update_rows,
         update_statuses: recorded.update_statuses,
-    }
+    })
 }
 
 /// Everything a run produced.
@@ -79,7 +132,11 @@ impl RunOutput {
 
 /// Runs every replication of `scenario` on the current rayon pool. Replication 0 keeps the
 /// time series (and the trace when `trace` is set); `on_done` is called as each finishes.
-pub fn run(scenario: &Scenario, trace: bool, on_done: &(dyn Fn() + Sync)) -> RunOutput {
+pub fn run(
+    scenario: &Scenario,
+    trace: bool,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<RunOutput, Stall> {
     let cfg = ModelConfig::new(scenario);
     let replications: Vec<ReplicationOutput> = (0..scenario.replications)
         .into_par_iter()
@@ -89,7 +146,7 @@ pub fn run(scenario: &Scenario, trace: bool, on_done: &(dyn Fn() + Sync)) -> Run
             on_done();
             out
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
-    RunOutput { replications, summaries }
+    Ok(RunOutput { replications, summaries })
 }

@@ -295,7 +295,7 @@ fn each_bad_log_gets_one_line_naming_the_log_and_the_line_and_exit_code_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
 }
 
 #[test]

@@ -105,7 +105,9 @@ fn run(scenario: &Scenario, args: &CheckArgs) -> Result<crate::metrics::Summarie
         "replications",
         args.quiet,
     );
-    let result = pool.install(|| runner::run(scenario, false, &|| progress.inc()));
+    let result = pool
+        .install(|| runner::run(scenario, false, &|| progress.inc()))
+        .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
     progress.finish();
     Ok(result.summaries)
 }

@@ -48,7 +48,8 @@ pub fn fit(args: FitArgs) -> Result<(), Failure> {
     let file = args.out.display().to_string();
     let scenario = crate::scenario::from_str(&text, &file, &[])
         .map_err(|e| Failure::Run(format!("the fitted scenario does not load: {e}")))?;
-    let run = crate::runner::run(&scenario, false, &|| {});
+    let run = crate::runner::run(&scenario, false, &|| {})
+        .map_err(|stall| Failure::Run(format!("the fitted scenario: {stall}")))?;
     let metrics = &run.replications[0].metrics;
     crate::output::write_atomic(&args.out, text.as_bytes())
         .map_err(|e| Failure::Run(format!("cannot write {file}: {e}")))?;

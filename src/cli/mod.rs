@@ -3,12 +3,14 @@
 
 mod check;
 mod fit;
+mod interrupt;
 mod plot;
 mod run;
 pub mod stats;
 mod sweep;
 mod validate;
 
+use crate::one_line::one_line;
 use crate::scenario::{Override, ScenarioError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -61,6 +63,12 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<crate::output::folder::FolderError> for Failure {
+    fn from(e: crate::output::folder::FolderError) -> Self {
+        if e.is_input() { Failure::Input(e.to_string()) } else { Failure::Run(e.to_string()) }
+    }
+}
+
 impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -75,18 +83,38 @@ impl Failure {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's own text on stdout.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {}", argument_error(&e));
+            return ExitCode::from(2);
         }
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {f}");
+            eprintln!("error: {}", one_line(&f.to_string()));
             f.exit_code()
         }
     }
+}
+
+/// A command-line error as one line: clap's message without its usage block and tips (which
+/// take 2–4 lines), the lines of a list joined, and a pointer to `--help`.
+fn argument_error(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:") && !l.starts_with("For more"))
+        .collect();
+    let joined = lines.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+    one_line(&format!("{message} (see --help)"))
 }
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
@@ -100,10 +128,29 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Says how much work a long run or sweep is, and refuses one above
+/// [`crate::scenario::work::MAX_EVENTS_WITHOUT_FORCE`] events unless `force` is set.
+pub fn check_work(what: &str, events: f64, force: bool, quiet: bool) -> Result<(), Failure> {
+    use crate::scenario::work::{EVENTS_WORTH_ANNOUNCING, MAX_EVENTS_WITHOUT_FORCE, describe};
+    if events > MAX_EVENTS_WITHOUT_FORCE && !force {
+        return Err(Failure::Input(format!(
+            "{what}: about {} events of work, more than the {} poolsim runs without --force \
+             (about half an hour of one CPU); shorten the run, use fewer replications or \
+             points, or add --force",
+            describe(events),
+            describe(MAX_EVENTS_WITHOUT_FORCE)
+        )));
+    }
+    if events > EVENTS_WORTH_ANNOUNCING && !quiet {
+        eprintln!("{what}: about {} events of work", describe(events));
+    }
+    Ok(())
+}
+
 /// Prints the scenario's warnings (allowed but probably not meant) on stderr.
 pub fn print_warnings(path: &std::path::Path, s: &crate::scenario::Scenario) {
     for (field, msg) in crate::scenario::update::warnings(s) {
-        eprintln!("warning: {}: {field}: {msg}", path.display());
+        eprintln!("warning: {}", one_line(&format!("{}: {field}: {msg}", path.display())));
     }
 }
 
@@ -132,11 +179,26 @@ pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
         .collect()
 }
 
-/// Builds a rayon pool with `threads` workers (all cores when `None`).
+/// Most worker threads per CPU: replications are pure computation, so threads beyond the
+/// CPUs only take turns (a few more help when other programs share the machine).
+const THREADS_PER_CPU: usize = 4;
+
+/// Builds a rayon pool with `threads` workers (all cores when `None`), at most
+/// [`THREADS_PER_CPU`] per CPU (at least 8): more is clamped, with a warning.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     if threads == Some(0) {
         return Err(Failure::Input("--threads must be at least 1".into()));
     }
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let most = (cpus * THREADS_PER_CPU).max(8);
+    let threads = threads.map(|t| {
+        if t > most {
+            eprintln!(
+                "warning: --threads {t} is more than {THREADS_PER_CPU} per CPU ({cpus} CPUs); using {most}"
+            );
+        }
+        t.min(most)
+    });
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()

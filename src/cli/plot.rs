@@ -17,6 +17,11 @@ pub struct PlotArgs {
 
 /// Runs the command.
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
+    if !args.dir.is_dir() {
+        return Err(Failure::Input(format!("{}: not a directory", args.dir.display())));
+    }
+    // A run swapping the folder meanwhile would take these pictures away or mix them in.
+    let _lock = crate::output::folder::OutputFolder::lock_in_place(&args.dir)?;
     let written = plot_dir(&args.dir)?;
     if written.is_empty() {
         return Err(Failure::Input(format!(

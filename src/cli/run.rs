@@ -3,7 +3,7 @@
 use super::stats::{RunStats, process_cpu_seconds};
 use super::{Failure, parse_overrides, seed_and_replications, thread_pool};
 use crate::model::update::UpdateStatus;
-use crate::output;
+use crate::output::{self, folder::OutputFolder};
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Override the scenario's seed.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Override the number of replications.
     #[arg(long)]
@@ -45,6 +45,9 @@ pub struct RunArgs {
     /// length and peak memory. Makes summary.json differ from run to run.
     #[arg(long)]
     pub stats: bool,
+    /// Run even when the estimated work is above the ceiling (see README, "Limits").
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Loads a scenario with overrides and the command-line seed and replications.
@@ -58,8 +61,16 @@ pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenario = load(&args)?;
     super::print_warnings(&args.scenario, &scenario);
+    super::check_work(
+        &args.scenario.display().to_string(),
+        scenario::work::events(&scenario),
+        args.force,
+        args.quiet,
+    )?;
     let pool = thread_pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    let mut folder = OutputFolder::begin(&out_dir).map_err(Failure::from)?;
+    super::interrupt::install(false);
     let progress = crate::progress::Progress::new(
         u64::from(scenario.replications),
         "replications",
@@ -67,17 +78,21 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     );
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
     let keep_trace = args.trace || args.export_connections;
-    let result = pool.install(|| runner::run(&scenario, keep_trace, &|| progress.inc()));
+    let result = pool
+        .install(|| runner::run(&scenario, keep_trace, &|| progress.inc()))
+        .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
         RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
     });
     progress.finish();
     let wanted = Wanted { trace: args.trace, connections: args.export_connections };
-    write_outputs(&out_dir, &scenario, &result, stats.as_ref(), wanted)?;
+    write_outputs(&mut folder, &scenario, &result, stats.as_ref(), wanted)?;
     if args.plot {
-        super::plot::plot_dir(&out_dir)?;
+        super::plot::plot_dir(&folder.staging()?)?;
     }
+    folder.publish()?;
+    drop(folder);
     if !args.quiet {
         print_summary(&scenario, &result, &out_dir);
     }
@@ -94,15 +109,14 @@ struct Wanted {
     connections: bool,
 }
 
+/// Writes the run's files into the folder being written (published by the caller).
 fn write_outputs(
-    dir: &Path,
+    folder: &mut OutputFolder,
     scenario: &Scenario,
     run: &RunOutput,
     stats: Option<&RunStats>,
     wanted: Wanted,
 ) -> Result<(), Failure> {
-    let io = |what: &str, e: std::io::Error| Failure::Run(format!("cannot write {what}: {e}"));
-    std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("summary.json", output::tables::summary_json_with_stats(scenario, run, stats)),
         ("replications.csv", output::replications_csv(run)),
@@ -127,8 +141,7 @@ fn write_outputs(
         files.push(("update.csv", output::update_csv(&first.update_rows)));
     }
     for (name, bytes) in files {
-        let path = dir.join(name);
-        output::write_atomic(&path, &bytes).map_err(|e| io(&path.display().to_string(), e))?;
+        folder.write(name, &bytes)?;
     }
     Ok(())
 }

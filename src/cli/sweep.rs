@@ -7,6 +7,7 @@
 
 use super::{Failure, thread_pool};
 use crate::metrics::METRICS;
+use crate::output::folder::OutputFolder;
 use crate::output::write_atomic;
 use crate::scenario;
 use crate::sweep::{
@@ -30,7 +31,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub replications: Option<u32>,
     /// Override the scenario's seed (every point uses it: common random numbers).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Output directory [default: out/<scenario name>-sweep].
     #[arg(long)]
@@ -51,6 +52,9 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Run even when the estimated work is above the ceiling (see README, "Limits").
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Everything decided before the first replication runs.
@@ -73,34 +77,40 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|g| Goal::parse(g).map_err(|m| Failure::Input(format!("--goal {m}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = plan(&args)?;
+    let events = plan.jobs.iter().map(|j| scenario::work::events(&j.scenario)).sum();
+    super::check_work(&args.scenario.display().to_string(), events, args.force, args.quiet)?;
     let pool = thread_pool(args.threads)?;
-    std::fs::create_dir_all(&plan.out).map_err(|e| io(&plan.out, e))?;
-    let done = if args.resume { resume_state(&plan)? } else { fresh_state(&plan, args.quiet)? };
-    // An earlier sweep's answer must not pass for this one's if this one is interrupted.
-    for name in ["sweep.csv", "goal.json"] {
-        let _ = std::fs::remove_file(plan.out.join(name));
+    if args.resume {
+        has_interrupted_sweep(&plan)?;
     }
-    let rows = run_points(&plan, &pool, done, args.quiet)?;
+    let mut folder = OutputFolder::begin(&plan.out)?;
+    let cancel = super::interrupt::install(true);
+    let done = if args.resume {
+        resume_state(&plan)?
+    } else {
+        fresh_state(&plan, &mut folder, args.quiet)?
+    };
+    let rows = run_points(&plan, &pool, done, cancel, args.quiet)?;
     let table = SweepTable {
         params: plan.axes.iter().map(|a| a.path.clone()).collect(),
         metrics: METRICS.iter().map(|d| d.name.to_string()).collect(),
         rows: rows.into_values().collect(),
     };
-    let sweep_csv = plan.out.join("sweep.csv");
-    write_atomic(&sweep_csv, &table.to_csv()).map_err(|e| io(&sweep_csv, e))?;
-    for name in ["sweep.partial.csv", "sweep.plan"] {
-        let _ = std::fs::remove_file(plan.out.join(name));
-    }
+    // The finished sweep replaces the folder whole: the plan and partial file go with it.
+    folder.write("sweep.csv", &table.to_csv())?;
+    let staging = folder.staging()?;
     if !args.quiet {
         let reps = plan.jobs.first().map_or(0, |j| j.scenario.replications);
+        let sweep_csv = plan.out.join("sweep.csv");
         println!("{} points × {reps} replications → {}", table.rows.len(), sweep_csv.display());
     }
     if !goals.is_empty() {
-        report_goals(&table, &goals, &plan.out, args.quiet)?;
+        report_goals(&table, &goals, &staging, args.quiet)?;
     }
     if args.plot {
-        super::plot::plot_dir(&plan.out)?;
+        super::plot::plot_dir(&staging)?;
     }
+    folder.publish()?;
     Ok(())
 }
 
@@ -118,30 +128,35 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let base = super::seed_and_replications(args.seed, args.replications)?;
     sweep::grid::check_size(&axes).map_err(|m| Failure::Input(format!("--set: {m}")))?;
+    let template = scenario::Template::read(&args.scenario)?;
     let mut jobs = Vec::new();
     let mut values = Vec::new();
     for point in sweep::points(&axes) {
         values.push(point.values.iter().map(sweep::grid::display).collect());
         let mut overrides = base.clone();
         overrides.extend(point.overrides(&axes));
-        let scenario = scenario::load(&args.scenario, &overrides)?;
+        let scenario = template.with(&overrides)?;
         jobs.push(PointJob { index: point.index, scenario });
     }
     let params: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
     let metrics: Vec<&str> = METRICS.iter().map(|d| d.name).collect();
     let header = sweep::table::header(&params, &metrics);
-    let mut fingerprint = header.join(",").into_bytes();
-    for j in &jobs {
-        fingerprint.extend(format!("\n{}: {:?}", j.index, j.scenario).bytes());
-    }
-    fingerprint.push(b'\n');
+    // The columns, the unswept scenario as loaded (with its imported assignments) and the
+    // grid identify the sweep: every point's scenario follows from them.
+    let unswept = template.with(&base)?;
+    let fingerprint = format!("{}\n{unswept:?}\n{axes:?}\n", header.join(",")).into_bytes();
     let name = jobs.first().map_or("sweep".to_string(), |j| format!("{}-sweep", j.scenario.name));
     let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(name));
     Ok(Plan { axes, jobs, values, header, fingerprint, out })
 }
 
-/// Starts a new sweep: the plan and an empty partial file.
-fn fresh_state(plan: &Plan, quiet: bool) -> Result<BTreeMap<usize, SweepRow>, Failure> {
+/// Starts a new sweep: the folder is replaced by one holding only the plan and an empty
+/// partial file (the state `--resume` continues from).
+fn fresh_state(
+    plan: &Plan,
+    folder: &mut OutputFolder,
+    quiet: bool,
+) -> Result<BTreeMap<usize, SweepRow>, Failure> {
     let plan_path = plan.out.join("sweep.plan");
     if !quiet && std::fs::read(&plan_path).is_ok_and(|old| old == plan.fingerprint) {
         eprintln!(
@@ -149,11 +164,21 @@ fn fresh_state(plan: &Plan, quiet: bool) -> Result<BTreeMap<usize, SweepRow>, Fa
             plan.out.display()
         );
     }
-    write_atomic(&plan_path, &plan.fingerprint).map_err(|e| io(&plan_path, e))?;
-    let partial_path = plan.out.join("sweep.partial.csv");
-    write_atomic(&partial_path, &partial::header(&plan.header))
-        .map_err(|e| io(&partial_path, e))?;
+    folder.write("sweep.plan", &plan.fingerprint)?;
+    folder.write("sweep.partial.csv", &partial::header(&plan.header))?;
+    folder.publish()?;
     Ok(BTreeMap::new())
+}
+
+/// Refuses `--resume` before anything is created when the folder holds no interrupted sweep.
+fn has_interrupted_sweep(plan: &Plan) -> Result<(), Failure> {
+    if plan.out.join("sweep.plan").is_file() && plan.out.join("sweep.partial.csv").is_file() {
+        return Ok(());
+    }
+    Err(Failure::Input(format!(
+        "--resume: {} holds no interrupted sweep (no sweep.plan and sweep.partial.csv)",
+        plan.out.display()
+    )))
 }
 
 /// Picks up an interrupted sweep: checks it is the same sweep and reads its finished points.
@@ -191,6 +216,7 @@ fn run_points(
     plan: &Plan,
     pool: &rayon::ThreadPool,
     done: BTreeMap<usize, SweepRow>,
+    cancel: &AtomicBool,
     quiet: bool,
 ) -> Result<BTreeMap<usize, SweepRow>, Failure> {
     let todo: Vec<PointJob> =
@@ -207,7 +233,6 @@ fn run_points(
     progress.set_message(format!(", {}/{total_points} points", done.len()));
     let rows = Mutex::new(done);
     let sink = Mutex::new((file, None::<std::io::Error>));
-    let cancel = interrupt_flag();
     let on_point = |p: PointResult| {
         let row = row_of(plan, &p);
         let line = partial::row(p.index, &row);
@@ -220,8 +245,14 @@ fn run_points(
         let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
         progress.set_message(format!(", {n}/{total_points} points"));
     };
-    pool.install(|| sweep::execute(&todo, cancel, &|| progress.inc(), &on_point));
+    let stalled = pool.install(|| sweep::execute(&todo, cancel, &|| progress.inc(), &on_point));
     progress.finish();
+    if let Err((point, stall)) = stalled {
+        return Err(Failure::Input(format!(
+            "{}: point {point}: {stall}",
+            plan.jobs.first().map_or(String::new(), |j| j.scenario.name.clone())
+        )));
+    }
     if let Some(e) = sink.into_inner().unwrap_or_else(|e| e.into_inner()).1 {
         return Err(io(&partial_path, e));
     }
@@ -242,23 +273,6 @@ fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
         params: plan.values[p.index].clone(),
         cells: sweep::table::metric_cells(&p.summaries),
     }
-}
-
-/// A flag set by Ctrl-C. A second Ctrl-C does not wait for the running replications: it
-/// exits at once (finished points are already on disk). The handler is installed once per
-/// process; if it cannot be, Ctrl-C keeps its default meaning and the partial file still
-/// holds every finished point.
-fn interrupt_flag() -> &'static AtomicBool {
-    static FLAG: AtomicBool = AtomicBool::new(false);
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if FLAG.swap(true, Ordering::Relaxed) {
-                std::process::exit(130);
-            }
-        });
-    });
-    &FLAG
 }
 
 /// Prints the answer to the goals and writes it to `goal.json`.

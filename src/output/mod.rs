@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod atomic;
 pub mod connections;
+pub mod folder;
 pub mod tables;
 pub mod update;
 

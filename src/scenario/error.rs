@@ -1,4 +1,6 @@
-//! Scenario errors: one line each, naming the file, the field and what is allowed.
+//! Scenario errors: one line each, naming the file, the field and what is allowed. User text
+//! in them (keys, names, cells, the file name) is escaped and shortened by
+//! [`crate::one_line`] when the error is displayed.
 
 use std::fmt;
 
@@ -60,11 +62,12 @@ fn plain_types(msg: &str) -> String {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
+        let text = if self.field.is_empty() {
+            format!("{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}: {}: {}", self.file, self.field, self.message)
-        }
+            format!("{}: {}: {}", self.file, self.field, self.message)
+        };
+        f.write_str(&crate::one_line::one_line(&text))
     }
 }
 

@@ -157,21 +157,21 @@ impl PoolSpec {
     }
 }
 
-/// Reads `pool.assignments_file` (relative to the scenario file `file`) into the pool's
-/// imported assignments. File errors name the CSV file and line.
-pub fn import_assignments_file(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
-    let Some(rel) = s.pool.assignments_file.clone() else { return Ok(()) };
+/// Rows of an assignments file with their line numbers.
+pub type ImportedRows = Vec<(usize, AssignmentSpec)>;
+
+/// Reads the assignments file `rel` (relative to the scenario file `file`). File errors name
+/// the CSV file and line.
+pub fn read_assignments_file(rel: &str, file: &str) -> Result<ImportedRows, ScenarioError> {
     let field = "pool.assignments_file";
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
-    let path = base.join(&rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ScenarioError::new(file, field, format!("cannot read \"{}\": {e}", path.display()))
-    })?;
+    let path = base.join(rel);
+    let text = super::input_file::read_text(&path, super::input_file::MAX_ASSIGNMENTS_BYTES)
+        .map_err(|m| ScenarioError::new(file, field, format!("\"{}\" {m}", path.display())))?;
     let rows = crate::output::assignments::parse(&text).map_err(|(line, msg)| {
         ScenarioError::new(file, field, format!("\"{}\" line {line}: {msg}", path.display()))
     })?;
-    s.pool.imported_assignments = rows;
-    Ok(())
+    Ok(rows)
 }
 
 type Check = Result<(), (String, String)>;

@@ -30,9 +30,21 @@ pub struct ReplaySpec {
 
 const FIELD: &str = "workload.replay";
 
+/// What a log was read with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogKey {
+    path: std::path::PathBuf,
+    format: LogFormat,
+    utc_offset_ms: i64,
+    host_pool: Option<String>,
+}
+
+/// The last log read and how, so that a sweep's points share one read.
+pub type LogCache = std::sync::Mutex<Option<(LogKey, Arc<ConnectionLog>)>>;
+
 /// Reads the log a scenario replays (if it does), relative to the scenario file `file`, and
 /// gives the run the log's length when the scenario sets no `duration`.
-pub fn load_log(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
+pub fn load_log(s: &mut Scenario, file: &str, cache: &LogCache) -> Result<(), ScenarioError> {
     let Some(spec) = &s.workload.replay else { return Ok(()) };
     let offset = match &spec.utc_offset {
         None => 0,
@@ -47,13 +59,28 @@ pub fn load_log(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
         host_pool: spec.host_pool.clone(),
     };
     let path = Path::new(file).parent().unwrap_or(Path::new("")).join(&spec.file);
-    let log = read_file(&path, &opts)
-        .map_err(|msg| ScenarioError::new(file, &format!("{FIELD}.file"), msg))?;
+    let key = LogKey {
+        path: path.clone(),
+        format: opts.format,
+        utc_offset_ms: offset,
+        host_pool: opts.host_pool.clone(),
+    };
+    let mut cached = cache.lock().unwrap_or_else(|p| p.into_inner());
+    let log = match cached.as_ref() {
+        Some((k, log)) if *k == key => Arc::clone(log),
+        _ => {
+            let log = read_file(&path, &opts)
+                .map_err(|msg| ScenarioError::new(file, &format!("{FIELD}.file"), msg))?;
+            let log = Arc::new(log);
+            *cached = Some((key, Arc::clone(&log)));
+            log
+        }
+    };
     if s.duration.0 == 0 {
         s.duration = Duration(log.default_duration());
     }
     if let Some(spec) = &mut s.workload.replay {
-        spec.log = Some(Arc::new(log));
+        spec.log = Some(log);
     }
     Ok(())
 }
@@ -61,8 +88,8 @@ pub fn load_log(s: &mut Scenario, file: &str) -> Result<(), ScenarioError> {
 /// Reads the log at `path`; the error names the file and the line.
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ConnectionLog, String> {
     let shown = path.display();
-    let f =
-        super::input::open_regular(path, MAX_LOG_BYTES).map_err(|m| format!("{shown:?} {m}"))?;
+    let f = super::input_file::open_regular(path, MAX_LOG_BYTES)
+        .map_err(|m| format!("{shown:?} {m}"))?;
     connection_log::read(f, opts).map_err(|(line, msg)| match line {
         0 => format!("{shown:?}: {msg}"),
         n => format!("{shown:?} line {n}: {msg}"),

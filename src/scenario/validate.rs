@@ -19,6 +19,17 @@ const MAX_REPLICATIONS: u32 = 10_000;
 /// Most rows of `timeseries.csv`, which replication 0 keeps in memory.
 const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 
+/// Highest arrival rate of one process, in logins per hour: 100 a second, a mean gap of
+/// 10 ms between logins.
+///
+/// The clock ticks in milliseconds, so each Poisson gap is rounded to a whole millisecond.
+/// With a mean gap of m ms the rounded gaps average e^(1/2m) / (e^(1/m) − 1) ms: at m = 10 that
+/// is 0.04 % short of m (so counts are 0.04 % high, far inside the Poisson noise of any run
+/// that could be checked), while at m = 0.1 (3.6e7 an hour) almost every gap rounds to zero
+/// and counts come out fifteen times too high; at m → 0 time stops. The same bound applies to
+/// every hour of a profile and to a storm's average rate (users over its window).
+pub const MAX_RATE_PER_HOUR: f64 = 360_000.0;
+
 type Check = Result<(), (String, String)>;
 
 fn fail(field: impl Into<String>, msg: impl Into<String>) -> Check {
@@ -180,10 +191,16 @@ fn workload(s: &Scenario) -> Check {
 fn arrival(a: &ArrivalSpec, field: &str) -> Check {
     match a {
         ArrivalSpec::Poisson { rate_per_hour } => {
-            if !(rate_per_hour.is_finite() && *rate_per_hour > 0.0) {
+            if !(rate_per_hour.is_finite()
+                && *rate_per_hour > 0.0
+                && *rate_per_hour <= MAX_RATE_PER_HOUR)
+            {
                 return fail(
                     format!("{field}.rate_per_hour"),
-                    format!("must be a number greater than 0 (got {rate_per_hour})"),
+                    format!(
+                        "must be a number greater than 0 and at most {MAX_RATE_PER_HOUR} \
+                         (100 logins a second; the clock ticks in milliseconds) (got {rate_per_hour})"
+                    ),
                 );
             }
         }
@@ -201,6 +218,16 @@ fn arrival(a: &ArrivalSpec, field: &str) -> Check {
             if window.0 == 0 {
                 return fail(format!("{field}.window"), "must be longer than zero");
             }
+            let per_hour = *users as f64 / window.0 as f64 * crate::engine::time::HOUR as f64;
+            if per_hour > MAX_RATE_PER_HOUR {
+                let shortest =
+                    Duration((*users as u64).div_ceil(100) * crate::engine::time::SECOND);
+                let msg = format!(
+                    "{users} logins in {window} is more than {MAX_RATE_PER_HOUR} an hour \
+                     (100 a second; the clock ticks in milliseconds): make the window at least {shortest}"
+                );
+                return fail(format!("{field}.window"), msg);
+            }
         }
     }
     Ok(())
@@ -210,8 +237,16 @@ fn hourly(values: &[f64], field: &str) -> Check {
     if values.len() != 24 {
         return fail(field, format!("needs 24 values, one per hour of day (got {})", values.len()));
     }
-    if values.iter().any(|v| !v.is_finite() || *v < 0.0) {
-        return fail(field, "values must be finite numbers of logins per hour, 0 or more");
+    if let Some((hour, v)) = values
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite() || **v < 0.0 || **v > MAX_RATE_PER_HOUR)
+    {
+        let msg = format!(
+            "values must be logins per hour from 0 to {MAX_RATE_PER_HOUR} (100 a second; the \
+             clock ticks in milliseconds) (got {v} for hour {hour})"
+        );
+        return fail(field, msg);
     }
     if values.iter().all(|v| *v == 0.0) && !field.ends_with("weekend") {
         return fail(field, "all 24 values are 0: no user would ever log in");

@@ -8,7 +8,7 @@
 
 use crate::metrics::{MetricValues, Summaries};
 use crate::model::Keep;
-use crate::runner::run_replication;
+use crate::runner::{Stall, try_run_replication};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -40,13 +40,16 @@ struct Slot {
 
 /// Runs every job; `on_replication` is called after each replication, `on_point` once per
 /// finished point (from worker threads, in no particular order). Once `cancel` is set no
-/// new replication starts; points already finished have been reported.
+/// new replication starts; points already finished have been reported. A replication whose
+/// simulated time stops advancing stops the sweep (the point's number and the stall).
 pub fn execute(
     jobs: &[PointJob],
     cancel: &AtomicBool,
     on_replication: &(dyn Fn() + Sync),
     on_point: &(dyn Fn(PointResult) + Sync),
-) {
+) -> Result<(), (usize, Stall)> {
+    let stalled: Mutex<Option<(usize, Stall)>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
     let slots: Vec<Mutex<Slot>> = jobs
         .iter()
         .map(|j| {
@@ -60,16 +63,25 @@ pub fn execute(
         .flat_map(|(j, job)| (0..job.scenario.replications).map(move |r| (j, r)))
         .collect();
     pairs.into_par_iter().for_each(|(j, r)| {
-        if cancel.load(Ordering::Relaxed) {
+        if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
             return;
         }
         let keep = Keep { detail: false, trace: false };
-        let metrics = run_replication(&jobs[j].scenario, r, keep).metrics;
+        let metrics = match try_run_replication(&jobs[j].scenario, r, keep) {
+            Ok(out) => out.metrics,
+            Err(e) => {
+                stop.store(true, Ordering::Relaxed);
+                let mut first = stalled.lock().unwrap_or_else(|p| p.into_inner());
+                first.get_or_insert((jobs[j].index, e));
+                return;
+            }
+        };
         on_replication();
         if let Some(summaries) = deposit(&slots[j], r as usize, metrics) {
             on_point(PointResult { index: jobs[j].index, summaries });
         }
     });
+    stalled.into_inner().unwrap_or_else(|p| p.into_inner()).map_or(Ok(()), Err)
 }
 
 /// Stores a replication's metrics; returns the point's summaries when it was the last one.

@@ -59,8 +59,9 @@ fn int_range(start: i64, end: i64, step: i64) -> Result<Vec<toml::Value>, String
     if step <= 0 || end < start {
         return Err(format!("range {start}..{end}:{step} needs start <= end and step > 0"));
     }
-    let n = ((end - start) / step) as usize + 1;
-    if n > MAX_RANGE_POINTS {
+    // In i128: `end - start` overflows i64 for a range across most of it.
+    let n = (i128::from(end) - i128::from(start)) / i128::from(step) + 1;
+    if n > MAX_RANGE_POINTS as i128 {
         return Err(format!(
             "range {start}..{end}:{step} has {n} values, at most {MAX_RANGE_POINTS}"
         ));
@@ -73,12 +74,16 @@ fn float_range(start: f64, end: f64, step: f64) -> Result<Vec<toml::Value>, Stri
         return Err(format!("range {start}..{end}:{step} needs start <= end and step > 0"));
     }
     // Tolerate rounding so that 0.1..0.3:0.1 includes 0.3.
-    let n = ((end - start) / step + 1e-9).floor() as usize + 1;
-    if n > MAX_RANGE_POINTS {
+    // Counted in f64 and compared before converting: a span like -1e308..1e308 is infinite
+    // steps, which would saturate and then overflow as a usize.
+    let steps = ((end - start) / step + 1e-9).floor();
+    if steps.is_nan() || steps >= MAX_RANGE_POINTS as f64 {
+        let count = if steps.is_finite() { format!("{}", steps + 1.0) } else { "too many".into() };
         return Err(format!(
-            "range {start}..{end}:{step} has {n} values, at most {MAX_RANGE_POINTS}"
+            "range {start}..{end}:{step} has {count} values, at most {MAX_RANGE_POINTS}"
         ));
     }
+    let n = steps as usize + 1;
     // Each value from its index, not by repeated addition, and rounded to 12 significant
     // places so that 0.1 + 2 × 0.1 prints as 0.3.
     let round = |x: f64| format!("{x:.12e}").parse::<f64>().unwrap_or(x);
@@ -168,6 +173,16 @@ mod tests {
             assert!(Axis::parse(bad).is_err(), "{bad} was accepted");
         }
         assert!(Axis::parse("a=1..100000000:1").is_err());
+    }
+
+    #[test]
+    fn ranges_too_wide_to_count_say_how_many_values_they_have() {
+        // The span overflows i64 (it wrapped to a negative count before).
+        let wide = Axis::parse("a=-9223372036854775808..9223372036854775807:1").unwrap_err();
+        assert!(wide.contains("has 18446744073709551616 values, at most 10000"), "{wide}");
+        // The span is infinite in f64 (it overflowed to zero values before).
+        let huge = Axis::parse("a=-1e308..1e308:1.0").unwrap_err();
+        assert!(huge.contains("has too many values, at most 10000"), "{huge}");
     }
 
     #[test]
