@@ -62,6 +62,7 @@ fn source_of(scenario: &Scenario, event: &Event) -> String {
         Event::Personal(_) => "pool (personal hosts' boots and idle stops)".into(),
         Event::Update(_) => "the session host update".into(),
         Event::Lifecycle(_) => "the lifecycle of added hosts".into(),
+        Event::Replay(_) => "workload.replay".into(),
     }
 }
 

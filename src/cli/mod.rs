@@ -2,6 +2,7 @@
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
 mod check;
+mod fit;
 mod interrupt;
 mod plot;
 mod report;
@@ -37,6 +38,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Run a scenario and compare its metrics with a baseline (exit 1 on a regression).
     Check(check::CheckArgs),
+    /// Fit a synthetic workload to a connection log and write it as a scenario.
+    Fit(fit::FitArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -129,6 +132,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Report(args) => report::report(args),
         Command::Validate(args) => validate::validate(args),
         Command::Check(args) => check::check(args),
+        Command::Fit(args) => fit::fit(args),
     }
 }
 

@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// to keep runs fast in pipelines — `poolsim plot DIR` draws them later.
     #[arg(long)]
     pub plot: bool,
+    /// Also write connections.csv: replication 0's connections as WVDConnections rows
+    /// (the replay reads them back).
+    #[arg(long)]
+    pub export_connections: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -79,8 +83,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.quiet,
     );
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
+    let keep_trace = args.trace || args.export_connections;
     let result = pool
-        .install(|| runner::run(&scenario, args.trace, &|| progress.inc()))
+        .install(|| runner::run(&scenario, keep_trace, &|| progress.inc()))
         .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
@@ -88,7 +93,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     });
     progress.finish();
     let files = Files { scenario: &scenario, provenance: &provenance, source: &args.scenario };
-    write_outputs(&mut folder, &files, &result, stats.as_ref())?;
+    let wanted = Wanted { trace: args.trace, connections: args.export_connections };
+    write_outputs(&mut folder, &files, &result, stats.as_ref(), wanted)?;
     if args.plot {
         super::plot::plot_dir(&folder.staging()?)?;
     }
@@ -114,12 +120,20 @@ struct Files<'a> {
     source: &'a Path,
 }
 
+/// The optional files a run writes.
+#[derive(Clone, Copy)]
+struct Wanted {
+    trace: bool,
+    connections: bool,
+}
+
 /// Writes the run's files into the folder being written (published by the caller).
 fn write_outputs(
     folder: &mut OutputFolder,
     f: &Files,
     run: &RunOutput,
     stats: Option<&RunStats>,
+    wanted: Wanted,
 ) -> Result<(), Failure> {
     let scenario = f.scenario;
     let clock = output::Clock::of(scenario);
@@ -138,7 +152,12 @@ fn write_outputs(
         files.push(("assignments.csv", crate::scenario::assignments_csv::assignments_csv(rows)));
     }
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
-        files.push(("trace.csv", output::trace_csv(trace)));
+        if wanted.trace {
+            files.push(("trace.csv", output::trace_csv(trace)));
+        }
+        if wanted.connections {
+            files.push(("connections.csv", export_connections(scenario, trace)));
+        }
     }
     if !scenario.all_updates().is_empty()
         && let Some(first) = run.replications.first()
@@ -196,4 +215,23 @@ fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
     counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
     let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
     format!("{} (of {})", parts.join(", "), numbers::replications(total))
+}
+
+/// `connections.csv`: a replay keeps its log's dates; a synthetic run starts on a Monday.
+fn export_connections(
+    scenario: &Scenario,
+    trace: &[crate::metrics::trace::TraceRecord],
+) -> Vec<u8> {
+    use output::connections::{ExportPool, SYNTHETIC_ORIGIN_UTC_MS, connections_csv};
+    let log = scenario.workload.replay.as_ref().and_then(|r| r.log.as_ref());
+    let pool = ExportPool {
+        origin_utc_ms: log.map_or(SYNTHETIC_ORIGIN_UTC_MS, |l| l.origin_utc_ms),
+        name: &scenario.name,
+        pool_type: if scenario.pool.kind.is_personal() {
+            "PersonalDesktop"
+        } else {
+            "SharedDesktop"
+        },
+    };
+    connections_csv(trace, &pool)
 }

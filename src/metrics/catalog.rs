@@ -90,6 +90,13 @@ metrics! {
     AssignmentActionsRefused = "assignment_actions_refused", Lower,
         "scheduled assign/reassign actions the run-time assignments did not allow";
     HostsAssigned = "hosts_assigned", Neither, "hosts with an owner at the end of the run";
+    // --- Replayed connection logs (model/replay.rs); absent for synthetic workloads ---
+    LogConnections = "log_connections", Neither,
+        "connections of the replayed log that log in within the measured time";
+    LogFailedConnections = "log_failed_connections", Neither,
+        "of those, connections that failed in the log (Started, never Connected)";
+    LogRowsSkipped = "log_rows_skipped", Neither,
+        "log rows left out: other host pools, connections begun before the log";
 }
 
 /// Position of metric `name` in [`METRICS`].
@@ -142,6 +149,6 @@ mod tests {
     fn typed_ids_point_at_their_catalog_rows() {
         assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
-        assert_eq!(METRICS.len(), Metric::HostsAssigned as usize + 1);
+        assert_eq!(METRICS.len(), Metric::LogRowsSkipped as usize + 1);
     }
 }

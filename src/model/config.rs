@@ -4,10 +4,12 @@
 //! integers from the file.
 
 use super::host::HostId;
+use super::replay::{Connection, ReplayConfig};
 use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
 use crate::engine::time::HOUR;
+use crate::scenario::connection_log::ConnectionLog;
 use crate::scenario::names::{host_number, user_id};
 use crate::scenario::planned_names;
 use crate::scenario::{
@@ -44,6 +46,8 @@ pub struct ModelConfig {
     pub deployments: Vec<Deployment>,
     /// Personal pools and RDS personal collections (`None` for a pooled pool).
     pub personal: Option<PersonalConfig>,
+    /// A replayed connection log (`None` for synthetic workloads).
+    pub replay: Option<ReplayConfig>,
 }
 
 /// The pool's starting shape.
@@ -192,7 +196,11 @@ impl ModelConfig {
     /// Resolves a validated scenario.
     pub fn new(s: &Scenario) -> Self {
         let p = &s.pool;
-        let users = s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32);
+        let replay = s.workload.replay.as_ref().and_then(|r| r.log.as_deref()).map(replay);
+        let users = match &replay {
+            Some(r) => Some(r.names.len() as u32),
+            None => s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32),
+        };
         let pool = PoolConfig {
             hosts: p.host_count(),
             name_prefix: p.name_prefix.clone(),
@@ -231,7 +239,11 @@ impl ModelConfig {
             time_bin: s.time_bin.0,
             users,
             arrivals: w.arrivals.as_slice().iter().map(arrival).collect(),
-            session: sampler(&w.session),
+            session: match (&w.session, &replay) {
+                (Some(d), _) => sampler(d),
+                (None, Some(r)) => Sampler::Fixed(mean_connection(r)),
+                (None, None) => Sampler::Fixed(0),
+            },
             reconnect: w.reconnect.as_ref().map(chance),
             relogin: w.relogin.as_ref().map(chance),
             actions,
@@ -239,6 +251,7 @@ impl ModelConfig {
             deployments,
             personal: personal(s, &host, &user),
             pool,
+            replay,
         }
     }
 }
@@ -347,4 +360,28 @@ pub fn sampler(dist: &SessionDist) -> Sampler {
         SessionDist::Uniform { min, max } => Sampler::Uniform(min.0, max.0),
         SessionDist::Until { time, sd } => Sampler::Until { time: time.0, sd: sd.0 as f64 },
     }
+}
+
+/// The replay of a connection log read at load time.
+fn replay(log: &ConnectionLog) -> ReplayConfig {
+    let connections = log
+        .connections
+        .iter()
+        .map(|c| Connection {
+            login: c.login,
+            end: c.end,
+            user: c.user,
+            next: c.next,
+            connected: c.connected,
+        })
+        .collect();
+    ReplayConfig::new(log.users.clone(), connections, log.rows_skipped)
+}
+
+/// The mean length of the log's connected connections that ended (one minute if none did).
+fn mean_connection(r: &ReplayConfig) -> SimTime {
+    let ended = r.connections.iter().filter(|c| c.connected && c.end != SimTime::MAX);
+    let (n, total) =
+        ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
+    if n == 0 { crate::engine::time::MINUTE } else { (total / u128::from(n)) as SimTime }
 }

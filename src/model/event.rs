@@ -26,6 +26,8 @@ pub enum Event {
     Update(UpdateEvent),
     /// A step of a deployed host's lifecycle (`model/lifecycle.rs`).
     Lifecycle(LifecycleEvent),
+    /// A replayed connection log's logins, ends and returns (`model/replay.rs`).
+    Replay(ReplayEvent),
 }
 
 /// The personal pool's events.
@@ -67,6 +69,20 @@ pub enum LifecycleEvent {
     Registered { deployment: u32, n: u32 },
     /// A registered host's agent upgrade is over.
     AgentReady { host: HostId },
+}
+
+/// A replay's events.
+#[derive(Debug, Clone, Copy)]
+pub enum ReplayEvent {
+    /// The next connection that continues nothing logs in (the replay's cursor).
+    NextHead,
+    /// Connection `conn` logs in afresh (its predecessor has no session to return to).
+    Login { conn: u32 },
+    /// Connection `conn` of `session` ends: a disconnect if a reconnection continues it, else
+    /// a log-off.
+    End { session: SessionId, conn: u32 },
+    /// The reconnection `conn` returns to `session`.
+    Return { session: SessionId, conn: u32 },
 }
 
 #[cfg(test)]

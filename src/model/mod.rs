@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod personal;
 pub mod pool;
 pub mod population;
+pub mod replay;
 pub mod session;
 pub mod sim;
 pub mod streams;

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod clock;
+pub mod connections;
 pub mod folder;
 pub mod numbers;
 pub mod provenance;

@@ -8,12 +8,14 @@ pub mod actions;
 pub mod add_hosts;
 pub mod assignments_csv;
 pub mod calendar;
+pub mod connection_log;
 pub mod duration;
 pub mod error;
 pub mod input_file;
 pub mod instant;
 pub mod names;
 pub mod personal;
+pub mod replay;
 pub mod sizing;
 pub mod spec;
 pub mod update;
@@ -82,6 +84,8 @@ pub struct Template {
     table: toml::Table,
     /// The last assignments file imported, by path as written, and its rows.
     imported: std::sync::Mutex<Option<(String, assignments_csv::ImportedRows)>>,
+    /// The last connection log read for a replay.
+    replayed: replay::LogCache,
 }
 
 impl Template {
@@ -97,7 +101,12 @@ impl Template {
     pub fn parse(text: &str, file: &str) -> Result<Self, ScenarioError> {
         let table: toml::Table =
             text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
-        Ok(Template { file: file.to_string(), table, imported: Default::default() })
+        Ok(Template {
+            file: file.to_string(),
+            table,
+            imported: Default::default(),
+            replayed: Default::default(),
+        })
     }
 
     /// The scenario with `overrides` applied, validated.
@@ -143,6 +152,7 @@ impl Template {
             };
             scenario.pool.imported_assignments = rows;
         }
+        replay::load_log(&mut scenario, file, &self.replayed)?;
         Ok(scenario)
     }
 }

@@ -27,7 +27,9 @@ pub struct Scenario {
     /// Free text shown in reports.
     #[serde(default)]
     pub description: String,
-    /// Simulated time span of each replication.
+    /// Simulated time span of each replication. Required, except that a replay without it
+    /// runs for the log's span (zero here until the log is read).
+    #[serde(default)]
     pub duration: Duration,
     /// The scenario seed; every random stream derives from it.
     #[serde(default)]

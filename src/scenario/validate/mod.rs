@@ -68,7 +68,10 @@ fn top_level(s: &Scenario) -> Check {
     if s.name.contains(['/', '\\']) || s.name.starts_with('.') {
         return fail("name", "is used as a directory name: no '/', '\\' or leading '.'");
     }
-    if s.duration.0 == 0 || s.duration > MAX_DURATION {
+    if s.duration.0 == 0 {
+        return fail("duration", "is required, e.g. \"7d\" (only a replay may leave it out)");
+    }
+    if s.duration > MAX_DURATION {
         let msg = format!("must be longer than zero and at most {MAX_DURATION} (ten years)");
         return fail("duration", msg);
     }
@@ -141,8 +144,11 @@ fn workload(s: &Scenario) -> Check {
     {
         return fail("workload.users", format!("must be 1 to 10000000 (got {u})"));
     }
+    if w.replay.is_some() {
+        super::replay::check(s)?;
+    }
     let arrivals = w.arrivals.as_slice();
-    if arrivals.is_empty() {
+    if arrivals.is_empty() && w.replay.is_none() {
         return fail("workload.arrivals", "needs at least one arrival process");
     }
     for (i, a) in arrivals.iter().enumerate() {
@@ -153,7 +159,16 @@ fn workload(s: &Scenario) -> Check {
         };
         arrival(a, &field)?;
     }
-    session_dist(&w.session, "workload.session")?;
+    match (&w.session, &w.replay) {
+        (Some(d), _) => session_dist(d, "workload.session")?,
+        (None, None) => {
+            return fail(
+                "workload.session",
+                "is required, e.g. { dist = \"exponential\", mean = \"60m\" }",
+            );
+        }
+        (None, Some(_)) => {}
+    }
     for (name, r) in [("reconnect", &w.reconnect), ("relogin", &w.relogin)] {
         let Some(r) = r else { continue };
         if !(0.0..=1.0).contains(&r.probability) {
