@@ -50,6 +50,11 @@ fn every_toml_snippet_of_the_readme_validates() {
     let tmp = tempfile::tempdir().unwrap();
     // The personal-pool snippet imports assignments from team.csv beside the scenario.
     std::fs::write(tmp.path().join("team.csv"), "user,host\nuser0002,sh-1\n").unwrap();
+    // The replay snippet reads connections.csv beside the scenario, of host pool hp01: the
+    // shipped sample log, renamed to that pool.
+    let sample = std::fs::read_to_string("scenarios/office-week-connections.csv").unwrap();
+    let sample = sample.replace("/hostpools/office-week", "/hostpools/hp01");
+    std::fs::write(tmp.path().join("connections.csv"), sample).unwrap();
     let mut failures = Vec::new();
     for (line, text) in &all {
         let part: toml::Table = match text.parse() {
@@ -59,8 +64,15 @@ fn every_toml_snippet_of_the_readme_validates() {
                 continue;
             }
         };
+        // A replay replaces the synthetic workload (README: "instead of users/arrivals/
+        // reconnect") and does not carry over to later snippets.
+        let replay = part.get("workload").and_then(|w| w.get("replay")).is_some();
         let scenario = if part.contains_key("name") {
             part
+        } else if replay {
+            let mut s = first.clone();
+            s.insert("workload".into(), part["workload"].clone());
+            s
         } else {
             // A new pool starts again from the first snippet: an update or added hosts shown
             // for pooled pools do not carry over to a personal one.
@@ -72,6 +84,7 @@ fn every_toml_snippet_of_the_readme_validates() {
         std::fs::write(&file, toml::to_string(&scenario).unwrap()).unwrap();
         match poolsim::scenario::load(&file, &[]) {
             Ok(_) if scenario.contains_key("name") && *line == all[0].0 => {}
+            Ok(_) if replay => {}
             Ok(_) => base = scenario,
             Err(e) => failures.push(format!("README line {line}: {e}")),
         }

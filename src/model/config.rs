@@ -4,7 +4,6 @@
 //! integers from the file.
 
 use super::host::HostId;
-use super::replay::{Connection, ReplayConfig};
 use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
@@ -384,4 +383,31 @@ fn mean_connection(r: &ReplayConfig) -> SimTime {
     let (n, total) =
         ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
     if n == 0 { crate::engine::time::MINUTE } else { (total / u128::from(n)) as SimTime }
+}
+
+/// One logged connection, resolved to the simulated clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// When it logs in (the logged Connected time, or Started when it never connected).
+    pub login: SimTime,
+    /// When it ends (`SimTime::MAX`: still open at the log's end).
+    pub end: SimTime,
+    /// Who.
+    pub user: u32,
+    /// The reconnection that continues its session, or [`NO_CONNECTION`].
+    pub next: u32,
+    /// It reached Connected in the log.
+    pub connected: bool,
+}
+
+/// The replayed log.
+pub struct ReplayConfig {
+    /// User names from the log; a user's id is its index.
+    pub names: Vec<String>,
+    /// The connections, by login time.
+    pub connections: Vec<Connection>,
+    /// The connections that continue nothing, by login time: the arrivals.
+    pub heads: Vec<u32>,
+    /// Rows of the log left out (other host pools, connections begun before the log).
+    pub rows_skipped: u64,
 }

@@ -8,7 +8,7 @@
 //! Chain heads (connections that continue nothing) arrive from one cursor over the log, so
 //! the queue holds one pending arrival whatever the log's size.
 
-use super::config::ModelConfig;
+use super::config::{Connection, ModelConfig, ReplayConfig};
 use super::event::{Event, ReplayEvent};
 use super::feature::Feature;
 use super::world::{LoginKind, LoginRequest, Queue, Reply, World};
@@ -18,33 +18,6 @@ use crate::metrics::catalog::Metric;
 
 /// "No such connection" in [`Connection::next`].
 pub const NO_CONNECTION: u32 = u32::MAX;
-
-/// One logged connection, resolved to the simulated clock.
-#[derive(Debug, Clone, Copy)]
-pub struct Connection {
-    /// When it logs in (the logged Connected time, or Started when it never connected).
-    pub login: SimTime,
-    /// When it ends (`SimTime::MAX`: still open at the log's end).
-    pub end: SimTime,
-    /// Who.
-    pub user: u32,
-    /// The reconnection that continues its session, or [`NO_CONNECTION`].
-    pub next: u32,
-    /// It reached Connected in the log.
-    pub connected: bool,
-}
-
-/// The replayed log.
-pub struct ReplayConfig {
-    /// User names from the log; a user's id is its index.
-    pub names: Vec<String>,
-    /// The connections, by login time.
-    pub connections: Vec<Connection>,
-    /// The connections that continue nothing, by login time: the arrivals.
-    pub heads: Vec<u32>,
-    /// Rows of the log left out (other host pools, connections begun before the log).
-    pub rows_skipped: u64,
-}
 
 impl ReplayConfig {
     /// Builds the config; `heads` are the connections no other continues.

@@ -14,6 +14,26 @@ use chrono::{DateTime, NaiveDateTime};
 use csv::ByteRecord;
 use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
+use std::sync::Arc;
+
+/// `replay = { file, format, utc_offset, host_pool }`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaySpec {
+    /// The log, relative to the scenario file.
+    pub file: String,
+    /// `wvdconnections` (default) or `simple`.
+    #[serde(default)]
+    pub format: LogFormat,
+    /// Local time minus UTC, `±HH:MM` (default `+00:00`): the clock of daily patterns, actions
+    /// and updates.
+    pub utc_offset: Option<String>,
+    /// Replay only this host pool's rows (the last segment of `_ResourceId`).
+    pub host_pool: Option<String>,
+    /// The log, read at load time.
+    #[serde(skip)]
+    pub log: Option<Arc<ConnectionLog>>,
+}
 
 /// "No such thing" for the `u32` references of a [`LoggedConnection`].
 pub const NONE: u32 = u32::MAX;

@@ -1,6 +1,7 @@
 //! `[workload] replay`: the workload is a connection log (see `connection_log.rs`), read once
 //! at load time — the model never reads files.
 
+pub use super::connection_log::ReplaySpec;
 use super::connection_log::{self, ConnectionLog, LogFormat, ReadOptions};
 use super::{Duration, Scenario, ScenarioError};
 use std::path::Path;
@@ -8,25 +9,6 @@ use std::sync::Arc;
 
 /// The largest log a replay reads (a million connections of WVDConnections is about 0.5 GB).
 pub const MAX_LOG_BYTES: u64 = 4 << 30;
-
-/// `replay = { file, format, utc_offset, host_pool }`.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReplaySpec {
-    /// The log, relative to the scenario file.
-    pub file: String,
-    /// `wvdconnections` (default) or `simple`.
-    #[serde(default)]
-    pub format: LogFormat,
-    /// Local time minus UTC, `±HH:MM` (default `+00:00`): the clock of daily patterns, actions
-    /// and updates.
-    pub utc_offset: Option<String>,
-    /// Replay only this host pool's rows (the last segment of `_ResourceId`).
-    pub host_pool: Option<String>,
-    /// The log, read at load time.
-    #[serde(skip)]
-    pub log: Option<Arc<ConnectionLog>>,
-}
 
 const FIELD: &str = "workload.replay";
 

@@ -24,7 +24,7 @@ pub struct WorkloadSpec {
     /// again with `probability`, `after` a delay, to finish the planned session.
     pub relogin: Option<ReconnectSpec>,
     /// Replay a connection log instead of arrivals (see `scenario/replay.rs`).
-    pub replay: Option<super::replay::ReplaySpec>,
+    pub replay: Option<super::connection_log::ReplaySpec>,
 }
 
 /// One arrival process or several.
