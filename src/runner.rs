@@ -63,6 +63,7 @@ fn source_of(scenario: &Scenario, event: &Event) -> String {
         Event::Update(_) => "the session host update".into(),
         Event::Lifecycle(_) => "the lifecycle of added hosts".into(),
         Event::Power(_) => "autoscale (power and scaling)".into(),
+        Event::Replay(_) => "workload.replay".into(),
     }
 }
 

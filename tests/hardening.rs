@@ -177,7 +177,7 @@ fn a_large_assignments_file_imports_in_one_pass() {
         text.push_str(&format!("user{i:06},sh-{i},Desk {i}\n"));
     }
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(poolsim::output::assignments::parse(&text)).unwrap());
+    std::thread::spawn(move || tx.send(poolsim::scenario::assignments_csv::parse(&text)).unwrap());
     let rows = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("import finishes");
     let rows = rows.unwrap();
     assert_eq!(rows.len(), 300_000);

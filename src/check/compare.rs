@@ -20,7 +20,8 @@ pub enum Verdict {
     Regression,
     /// Better beyond tolerance and noise.
     Improvement,
-    /// Within tolerance or noise.
+    /// Within tolerance or noise (shown as `ok`, in the table and in JSON alike).
+    #[serde(rename = "ok")]
     Unchanged,
     /// A descriptive metric (no better direction) moved beyond tolerance and noise.
     Changed,
@@ -184,6 +185,7 @@ mod tests {
             seed: 1,
             replications: 3,
             duration: "1d".into(),
+            provenance: None,
             metrics: s
                 .0
                 .iter()

@@ -49,7 +49,13 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         }
     };
     let (ts, up, sw) = (read("timeseries.csv")?, read("update.csv")?, read("sweep.csv")?);
-    let inputs = Inputs { timeseries: ts.as_deref(), update: up.as_deref(), sweep: sw.as_deref() };
+    let sj = read("sweep.json")?;
+    let inputs = Inputs {
+        timeseries: ts.as_deref(),
+        update: up.as_deref(),
+        sweep: sw.as_deref(),
+        sweep_json: sj.as_deref(),
+    };
     let images =
         plot::draw_all(&inputs).map_err(|e| Failure::Input(format!("{}/{e}", dir.display())))?;
     let mut written = Vec::new();

@@ -10,6 +10,7 @@ use crate::metrics::METRICS;
 use crate::output::folder::OutputFolder;
 use crate::output::write_atomic;
 use crate::scenario;
+use crate::sweep::file::{AxisFile, SweepFile};
 use crate::sweep::{
     self, Axis, Goal, PointJob, PointResult, SweepRow, SweepTable, Verdict, partial,
 };
@@ -53,7 +54,10 @@ pub struct SweepArgs {
     /// Also draw sweep_<metric>.png/.svg (or later: poolsim plot DIR).
     #[arg(long)]
     pub plot: bool,
-    /// Print nothing but errors.
+    /// Also write report.html: the goal's answer, the points, the pictures on one page.
+    #[arg(long)]
+    pub report: bool,
+    /// Print nothing but errors and the goal's answer.
     #[arg(long)]
     pub quiet: bool,
     /// Run even when the estimated work is above the ceiling (see README, "Limits").
@@ -68,6 +72,8 @@ struct Plan {
     /// Each point's swept values as written in `sweep.csv`, by point number.
     values: Vec<Vec<String>>,
     header: Vec<String>,
+    /// `sweep.json`.
+    file: SweepFile,
     /// Identifies the sweep for `--resume`: the columns and every point's full scenario.
     fingerprint: Vec<u8>,
     out: PathBuf,
@@ -113,21 +119,39 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         rows: rows.into_values().collect(),
     };
     // The finished sweep replaces the folder whole: the plan and partial file go with it.
+    let mut sweep_json = serde_json::to_vec_pretty(&plan.file).expect("sweep.json serialises");
+    sweep_json.push(b'\n');
+    folder.write("sweep.json", &sweep_json)?;
+    folder.write("sweep_long.csv", &table.to_long_csv())?;
     folder.write("sweep.csv", &table.to_csv())?;
     let staging = folder.staging()?;
+    let verdict = sweep::choose_minimizing(&table, &goals, args.minimize.as_deref())
+        .filter(|_| !goals.is_empty());
     if !args.quiet {
-        let reps = plan.jobs.first().map_or(0, |j| j.scenario.replications);
-        let sweep_csv = plan.out.join("sweep.csv");
-        println!("{} points × {reps} replications → {}", table.rows.len(), sweep_csv.display());
+        let reps = crate::output::numbers::replications(plan.file.replications);
+        println!("{}: {} points × {reps}", plan.file.scenario, table.rows.len());
+        print!("{}", sweep::summary::points_table(&table, &goals, verdict.as_ref()));
+        println!("outputs in {}", plan.out.display());
     }
-    if !goals.is_empty() {
-        report_goals(&table, &goals, args.minimize.as_deref(), &staging, args.quiet)?;
+    if let Some(verdict) = &verdict {
+        write_goal_json(&table, &goals, verdict, &staging)?;
+        // The answer is what the planner asked for: printed even with --quiet.
+        println!("{}", sweep::goal::describe(&table, &goals, verdict));
     }
     if args.plot {
         super::plot::plot_dir(&staging)?;
     }
+    if args.report {
+        super::report::write_report(&staging)?;
+    }
     folder.publish()?;
-    Ok(())
+    match verdict {
+        Some(Verdict::NoneMet { .. }) => Err(Failure::GoalNotMet(format!(
+            "no point of the sweep meets every goal (outputs in {})",
+            plan.out.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn io(path: &Path, e: std::io::Error) -> Failure {
@@ -163,7 +187,48 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
     let fingerprint = format!("{}\n{unswept:?}\n{axes:?}\n", header.join(",")).into_bytes();
     let name = jobs.first().map_or("sweep".to_string(), |j| format!("{}-sweep", j.scenario.name));
     let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(name));
-    Ok(Plan { axes, jobs, values, header, fingerprint, out })
+    let file = sweep_file(args, &axes, &base, &jobs)?;
+    Ok(Plan { axes, jobs, values, header, file, fingerprint, out })
+}
+
+/// What `sweep.json` records of the sweep about to run.
+fn sweep_file(
+    args: &SweepArgs,
+    axes: &[Axis],
+    base: &[scenario::Override],
+    jobs: &[PointJob],
+) -> Result<SweepFile, Failure> {
+    let first =
+        &jobs.first().ok_or_else(|| Failure::Input("--set: no point to run".into()))?.scenario;
+    // The pool before the swept values; the first point's when the file needs them to load.
+    let unswept = scenario::load(&args.scenario, base).ok();
+    let mut provenance = crate::output::provenance::Provenance::of_file(
+        &args.scenario,
+        base,
+        unswept.as_ref().unwrap_or(first),
+    );
+    provenance.overrides.extend(args.set.iter().map(|s| s.trim().to_string()));
+    let is_range = |text: &str| text.split_once('=').is_some_and(|(_, v)| v.contains(".."));
+    Ok(SweepFile {
+        provenance,
+        scenario: first.name.clone(),
+        replications: first.replications,
+        seed: first.seed,
+        axes: axes
+            .iter()
+            .zip(&args.set)
+            .map(|(a, text)| AxisFile {
+                path: a.path.clone(),
+                values: a
+                    .values
+                    .iter()
+                    .map(|v| sweep::goal::typed(&sweep::grid::display(v)))
+                    .collect(),
+                range: is_range(text),
+            })
+            .collect(),
+        goals: args.goals.iter().map(|g| g.trim().to_string()).collect(),
+    })
 }
 
 /// Starts a new sweep: the folder is replaced by one holding only the plan and an empty
@@ -291,25 +356,16 @@ fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
     }
 }
 
-/// Prints the answer to the goals and writes it to `goal.json`.
-fn report_goals(
+/// Writes the answer to the goals to `goal.json`.
+fn write_goal_json(
     table: &SweepTable,
     goals: &[Goal],
-    minimize: Option<&str>,
+    verdict: &Verdict,
     out: &Path,
-    quiet: bool,
 ) -> Result<(), Failure> {
-    let Some(verdict) = sweep::choose_minimizing(table, goals, minimize) else { return Ok(()) };
-    let report = sweep::goal::report(table, goals, &verdict);
+    let report = sweep::goal::report(table, goals, verdict);
     let path = out.join("goal.json");
     let mut bytes = serde_json::to_vec_pretty(&report).expect("goal report serialises");
     bytes.push(b'\n');
-    write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
-    if !quiet {
-        println!("{}", sweep::goal::describe(table, goals, &verdict));
-    }
-    if matches!(verdict, Verdict::NoneMet { .. }) && quiet {
-        eprintln!("{}", sweep::goal::describe(table, goals, &verdict));
-    }
-    Ok(())
+    write_atomic(&path, &bytes).map_err(|e| io(&path, e))
 }

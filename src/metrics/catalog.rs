@@ -106,6 +106,13 @@ metrics! {
         "time-weighted sessions / (limit x hosts open for new sessions), in percent";
     LoginFailuresHostStarting = "login_failures_host_starting", Lower,
         "logins that failed while a host was booting (they missed it, or it came up full)";
+    // --- Replayed connection logs (model/replay.rs); absent for synthetic workloads ---
+    LogConnections = "log_connections", Neither,
+        "connections of the replayed log that log in within the measured time";
+    LogFailedConnections = "log_failed_connections", Neither,
+        "of those, connections that failed in the log (Started, never Connected)";
+    LogRowsSkipped = "log_rows_skipped", Neither,
+        "log rows left out: other host pools, connections begun before the log";
 }
 
 /// Position of metric `name` in [`METRICS`].
@@ -159,6 +166,6 @@ mod tests {
         assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
-        assert_eq!(METRICS.len(), Metric::LoginFailuresHostStarting as usize + 1);
+        assert_eq!(METRICS.len(), Metric::LogRowsSkipped as usize + 1);
     }
 }

@@ -11,12 +11,13 @@ use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
 use crate::engine::time::HOUR;
 use crate::scenario::PoolKind;
-use crate::scenario::add_hosts::planned_names;
 use crate::scenario::autoscale::{
     AutoscaleSpec, DuringUpdate, PeakHours, ScalerKind, ScheduleSpec, StopHostsWhen,
 };
+use crate::scenario::connection_log::ConnectionLog;
 use crate::scenario::instant::TimeOfDay;
 use crate::scenario::names::{host_number, user_id};
+use crate::scenario::planned_names;
 use crate::scenario::{
     ActionSpec, ArrivalSpec, DelayFrom, DesktopChoice, LoadBalancer, ReconnectSpec, Scenario,
     SessionDist, UpdateOrder, UpdateSpec,
@@ -53,6 +54,8 @@ pub struct ModelConfig {
     pub personal: Option<PersonalConfig>,
     /// Power states, autoscale and cost (`None` when the scenario uses none of them).
     pub power: Option<PowerConfig>,
+    /// A replayed connection log (`None` for synthetic workloads).
+    pub replay: Option<ReplayConfig>,
 }
 
 /// The pool's starting shape.
@@ -201,7 +204,11 @@ impl ModelConfig {
     /// Resolves a validated scenario.
     pub fn new(s: &Scenario) -> Self {
         let p = &s.pool;
-        let users = s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32);
+        let replay = s.workload.replay.as_ref().and_then(|r| r.log.as_deref()).map(replay);
+        let users = match &replay {
+            Some(r) => Some(r.names.len() as u32),
+            None => s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32),
+        };
         let pool = PoolConfig {
             hosts: p.host_count(),
             name_prefix: p.name_prefix.clone(),
@@ -240,7 +247,11 @@ impl ModelConfig {
             time_bin: s.time_bin.0,
             users,
             arrivals: w.arrivals.as_slice().iter().map(arrival).collect(),
-            session: sampler(&w.session),
+            session: match (&w.session, &replay) {
+                (Some(d), _) => sampler(d),
+                (None, Some(r)) => Sampler::Fixed(mean_connection(r)),
+                (None, None) => Sampler::Fixed(0),
+            },
             reconnect: w.reconnect.as_ref().map(chance),
             relogin: w.relogin.as_ref().map(chance),
             actions,
@@ -249,6 +260,7 @@ impl ModelConfig {
             personal: personal(s, &host, &user),
             power: power(s, &host),
             pool,
+            replay,
         }
     }
 }
@@ -476,4 +488,55 @@ fn schedule(s: &ScheduleSpec) -> Schedule {
         starts: phases.map(|(_, p)| p.start.0),
         rules: std::array::from_fn(|i| rules(i, Phase::ALL[i])),
     }
+}
+
+/// The replay of a connection log read at load time.
+fn replay(log: &ConnectionLog) -> ReplayConfig {
+    let connections = log
+        .connections
+        .iter()
+        .map(|c| Connection {
+            login: c.login,
+            end: c.end,
+            user: c.user,
+            next: c.next,
+            connected: c.connected,
+        })
+        .collect();
+    ReplayConfig::new(log.users.clone(), connections, log.rows_skipped)
+}
+
+/// The mean length of the log's connected connections that ended (one minute if none did).
+fn mean_connection(r: &ReplayConfig) -> SimTime {
+    let ended = r.connections.iter().filter(|c| c.connected && c.end != SimTime::MAX);
+    let (n, total) =
+        ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
+    if n == 0 { crate::engine::time::MINUTE } else { (total / u128::from(n)) as SimTime }
+}
+
+/// One logged connection, resolved to the simulated clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// When it logs in (the logged Connected time, or Started when it never connected).
+    pub login: SimTime,
+    /// When it ends (`SimTime::MAX`: still open at the log's end).
+    pub end: SimTime,
+    /// Who.
+    pub user: u32,
+    /// The reconnection that continues its session, or [`NO_CONNECTION`].
+    pub next: u32,
+    /// It reached Connected in the log.
+    pub connected: bool,
+}
+
+/// The replayed log.
+pub struct ReplayConfig {
+    /// User names from the log; a user's id is its index.
+    pub names: Vec<String>,
+    /// The connections, by login time.
+    pub connections: Vec<Connection>,
+    /// The connections that continue nothing, by login time: the arrivals.
+    pub heads: Vec<u32>,
+    /// Rows of the log left out (other host pools, connections begun before the log).
+    pub rows_skipped: u64,
 }

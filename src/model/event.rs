@@ -28,6 +28,8 @@ pub enum Event {
     Lifecycle(LifecycleEvent),
     /// Power states and autoscale (`model/power.rs`).
     Power(PowerEvent),
+    /// A replayed connection log's logins, ends and returns (`model/replay.rs`).
+    Replay(ReplayEvent),
 }
 
 /// The personal pool's events.
@@ -87,6 +89,20 @@ pub enum PowerEvent {
     /// A drained host's force log-off wait is over; `drain` is the drain's number, so a
     /// drain that was undone since is recognised.
     ForceLogoff { host: HostId, drain: u32 },
+}
+
+/// A replay's events.
+#[derive(Debug, Clone, Copy)]
+pub enum ReplayEvent {
+    /// The next connection that continues nothing logs in (the replay's cursor).
+    NextHead,
+    /// Connection `conn` logs in afresh (its predecessor has no session to return to).
+    Login { conn: u32 },
+    /// Connection `conn` of `session` ends: a disconnect if a reconnection continues it, else
+    /// a log-off.
+    End { session: SessionId, conn: u32 },
+    /// The reconnection `conn` returns to `session`.
+    Return { session: SessionId, conn: u32 },
 }
 
 #[cfg(test)]

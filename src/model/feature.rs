@@ -57,7 +57,7 @@ pub trait Feature {
     fn session_closed(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
 
     /// A login this feature asked for (see [`World::request_login`]) got a session or not.
-    fn login_result(&mut self, _w: &mut World, _reply: Reply, _ok: bool) {}
+    fn login_result(&mut self, _w: &mut World, _q: &mut Queue, _reply: Reply, _ok: bool) {}
 
     /// The world after each event (for low-water marks and the like).
     fn observe(&mut self, _w: &World) {}

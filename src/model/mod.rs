@@ -15,6 +15,7 @@ pub mod personal;
 pub mod pool;
 pub mod population;
 pub mod power;
+pub mod replay;
 pub mod scaling_script;
 pub mod session;
 pub mod sim;

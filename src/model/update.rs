@@ -609,8 +609,8 @@ impl Feature for Updates<'_> {
         Some("")
     }
 
-    fn login_result(&mut self, w: &mut World, reply: Reply, ok: bool) {
-        let Reply::UpdateRelogin(slot) = reply;
+    fn login_result(&mut self, w: &mut World, _q: &mut Queue, reply: Reply, ok: bool) {
+        let Reply::UpdateRelogin(slot) = reply else { return };
         self.relogin_done(w.now, slot, ok);
     }
 

@@ -15,13 +15,13 @@ pub const POWER_COLUMNS: [&str; 5] =
     ["hosts_running", "hosts_starting", "hosts_stopped", "capacity_used_pct", "phase"];
 
 /// `timeseries.csv` for a resolved scenario: with the power columns when it has power states.
-pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row]) -> Vec<u8> {
-    let Some(power) = &cfg.power else { return timeseries_csv(rows) };
+pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row], clock: &super::Clock) -> Vec<u8> {
+    let Some(power) = &cfg.power else { return timeseries_csv(rows, clock) };
     let limit = cfg.pool.session_limit;
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = TIMESERIES_COLUMNS.iter().chain(POWER_COLUMNS.iter());
     w.write_record(header).expect("in-memory CSV");
-    let base = timeseries_csv(rows);
+    let base = timeseries_csv(rows, clock);
     let mut base = csv::Reader::from_reader(base.as_slice());
     for (r, record) in rows.iter().zip(base.records()) {
         let record = record.expect("our own CSV reads back");

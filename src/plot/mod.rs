@@ -10,7 +10,6 @@ pub mod font;
 pub mod records;
 pub mod style;
 pub mod sweep;
-pub mod text;
 pub mod timeseries;
 pub mod update;
 
@@ -24,6 +23,8 @@ pub struct Inputs<'a> {
     pub update: Option<&'a [u8]>,
     /// `sweep.csv`, in a sweep's directory.
     pub sweep: Option<&'a [u8]>,
+    /// `sweep.json`: which axes are ranges (drawn with lines) and the goals (dashed lines).
+    pub sweep_json: Option<&'a [u8]>,
 }
 
 /// Draws every picture the inputs allow; an error names the file at fault.
@@ -48,7 +49,12 @@ pub fn draw_all(inputs: &Inputs) -> Result<Vec<Image>, String> {
     if let Some(sw) = inputs.sweep {
         let table =
             crate::sweep::SweepTable::from_csv(sw).map_err(|e| format!("sweep.csv: {e}"))?;
-        for fig in sweep::figures(&table) {
+        let file = inputs
+            .sweep_json
+            .map(crate::sweep::file::SweepFile::from_json)
+            .transpose()
+            .map_err(|e| format!("sweep.json: {e}"))?;
+        for fig in sweep::figures(&table, file.as_ref()) {
             images.push(canvas::render(&format!("sweep_{}", fig.metric), &fig)?);
         }
     }

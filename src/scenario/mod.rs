@@ -6,24 +6,33 @@
 
 pub mod actions;
 pub mod add_hosts;
+pub mod assignments_csv;
 pub mod autoscale;
+pub mod balancer;
+pub mod calendar;
+pub mod connection_log;
 pub mod duration;
 pub mod error;
 pub mod input_file;
 pub mod instant;
 pub mod names;
 pub mod personal;
+pub mod replay;
 pub mod sizing;
+pub mod spec;
 pub mod update;
-mod validate;
+pub mod validate;
 pub mod work;
 pub mod workload;
 
 pub use actions::ActionSpec;
+pub use balancer::LoadBalancer;
+pub use calendar::StartDate;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
 pub use personal::{AssignmentSpec, AssignmentType, BootTime, DesktopChoice, PersonalMode};
+pub use spec::{MAX_SESSION_LIMIT, PoolKind, PoolSpec, Scenario, planned_names};
 pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
@@ -31,167 +40,6 @@ pub use workload::{
 
 use serde::Deserialize;
 use std::path::Path;
-
-/// The session limit the service uses when none is set (also its maximum).
-pub const MAX_SESSION_LIMIT: u32 = 999_999;
-
-/// A whole scenario, as written in its TOML file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    /// Name, used for the default output directory.
-    pub name: String,
-    /// Free text shown in reports.
-    #[serde(default)]
-    pub description: String,
-    /// Simulated time span of each replication.
-    pub duration: Duration,
-    /// The scenario seed; every random stream derives from it.
-    #[serde(default)]
-    pub seed: u64,
-    /// Number of independent replications.
-    #[serde(default = "default_replications")]
-    pub replications: u32,
-    /// Start of measurement: metrics ignore `[0, warmup)` so they describe a loaded pool, not
-    /// one filling up from empty. The time series and trace still cover the whole run.
-    #[serde(default)]
-    pub warmup: Duration,
-    /// Width of a row of `timeseries.csv`.
-    #[serde(default = "default_time_bin")]
-    pub time_bin: Duration,
-    /// The host pool.
-    pub pool: PoolSpec,
-    /// Who logs in, when, and for how long.
-    pub workload: WorkloadSpec,
-    /// Scheduled admin actions.
-    #[serde(default)]
-    pub actions: Vec<ActionSpec>,
-    /// A session host update (see [`UpdateSpec`]).
-    pub update: Option<UpdateSpec>,
-    /// Several session host updates, one after another (instead of `[update]`).
-    #[serde(default)]
-    pub updates: Vec<UpdateSpec>,
-    /// A scaling plan or the older scaling script (see `scenario/autoscale.rs`).
-    pub autoscale: Option<autoscale::AutoscaleSpec>,
-    /// Prices of running and stopped hosts.
-    pub cost: Option<autoscale::CostSpec>,
-}
-
-fn default_replications() -> u32 {
-    1
-}
-
-fn default_time_bin() -> Duration {
-    Duration(5 * crate::engine::time::MINUTE)
-}
-
-/// Which kind of host pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PoolKind {
-    /// Users share hosts; each login is load-balanced.
-    Pooled,
-    /// Each host belongs to one user (see `scenario/personal.rs`).
-    Personal,
-    /// A Remote Desktop Services personal session collection (`-PersonalUnmanaged`).
-    RdsPersonalCollection,
-}
-
-/// The pooled load-balancing algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoadBalancer {
-    /// Random among the ⌈n/2⌉ candidates with the fewest sessions (the public docs' rule).
-    BreadthFirst,
-    /// The candidate with the fewest sessions; ties broken by a seeded random choice.
-    BreadthFirstStrict,
-    /// The candidate with the most sessions still below the limit; ties by host order.
-    DepthFirst,
-}
-
-/// The `[pool]` table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PoolSpec {
-    /// Pool kind.
-    pub kind: PoolKind,
-    /// Load-balancing algorithm for pooled pools.
-    #[serde(default = "default_balancer")]
-    pub load_balancer: LoadBalancer,
-    /// Number of session hosts at the start.
-    pub hosts: i64,
-    /// Max session limit per host (active + disconnected sessions count).
-    pub max_sessions: Option<i64>,
-    /// vCPUs per host; with `user_type`, sets the session limit from the sizing guidelines.
-    pub vcpus: Option<i64>,
-    /// The users' workload type, for sizing with `vcpus`.
-    pub user_type: Option<sizing::UserType>,
-    /// Host name prefix: hosts are named `<prefix>-0`, `<prefix>-1`, …
-    #[serde(default = "default_prefix")]
-    pub name_prefix: String,
-
-    // Personal pools and RDS personal session collections: see `scenario/personal.rs`.
-    /// Personal host pools: `automatic` (default) or `direct`.
-    pub assignment: Option<AssignmentType>,
-    /// Multiple personal desktops per user (load balancer type MultiplePersistent).
-    pub multiple_desktops: Option<bool>,
-    /// How a user with several desktops picks one: `random` (default) or `first`.
-    pub desktop_choice: Option<DesktopChoice>,
-    /// RDS collections: new users get an unassigned host (`-AutoAssignUser`).
-    pub auto_assign_user: Option<bool>,
-    /// RDS collections: owners are local admins (`-GrantAdministrativePrivilege`).
-    pub grant_admin_privilege: Option<bool>,
-    /// Initial assignments, inline.
-    #[serde(default)]
-    pub assignments: Vec<AssignmentSpec>,
-    /// Initial assignments from a CSV file `user,host[,friendly_name]`, relative to the
-    /// scenario file.
-    pub assignments_file: Option<String>,
-    /// Rows read from `assignments_file` at load time, with their line numbers.
-    #[serde(skip)]
-    pub imported_assignments: Vec<(usize, AssignmentSpec)>,
-    /// Start VM on Connect: a login to a stopped host waits for it to boot (personal pools);
-    /// a login that finds no room starts a stopped host (pooled pools, `model/power.rs`).
-    pub start_vm_on_connect: Option<bool>,
-    /// Boot time of a stopped host (default 2m).
-    pub boot_time: Option<BootTime>,
-    /// All hosts start stopped.
-    pub initially_stopped: Option<bool>,
-    /// A host with no session for this long is stopped.
-    pub stop_when_idle: Option<Duration>,
-}
-
-fn default_balancer() -> LoadBalancer {
-    LoadBalancer::BreadthFirst
-}
-
-fn default_prefix() -> String {
-    "sh".to_string()
-}
-
-impl PoolSpec {
-    /// The effective session limit: the configured one, else the one sized from `vcpus` and
-    /// `user_type`, else the service default.
-    pub fn session_limit(&self) -> u32 {
-        if self.kind.is_personal() {
-            return 1;
-        }
-        let sized = match (self.vcpus, self.user_type) {
-            (Some(v), Some(t)) => {
-                Some(i64::from(sizing::sessions_per_host(v.clamp(0, 1024) as u32, t)))
-            }
-            _ => None,
-        };
-        self.max_sessions
-            .or(sized)
-            .map_or(MAX_SESSION_LIMIT, |m| m.clamp(1, MAX_SESSION_LIMIT as i64) as u32)
-    }
-
-    /// Number of hosts at the start, once validated.
-    pub fn host_count(&self) -> u32 {
-        self.hosts.clamp(0, u32::MAX as i64) as u32
-    }
-}
 
 /// A value for a dotted scenario path, as given by `--set path=value`.
 #[derive(Debug, Clone)]
@@ -238,7 +86,9 @@ pub struct Template {
     file: String,
     table: toml::Table,
     /// The last assignments file imported, by path as written, and its rows.
-    imported: std::sync::Mutex<Option<(String, personal::ImportedRows)>>,
+    imported: std::sync::Mutex<Option<(String, assignments_csv::ImportedRows)>>,
+    /// The last connection log read for a replay.
+    replayed: replay::LogCache,
 }
 
 impl Template {
@@ -254,11 +104,32 @@ impl Template {
     pub fn parse(text: &str, file: &str) -> Result<Self, ScenarioError> {
         let table: toml::Table =
             text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
-        Ok(Template { file: file.to_string(), table, imported: Default::default() })
+        Ok(Template {
+            file: file.to_string(),
+            table,
+            imported: Default::default(),
+            replayed: Default::default(),
+        })
     }
 
     /// The scenario with `overrides` applied, validated.
     pub fn with(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let scenario = self.build(overrides)?;
+        validate::check(&scenario, &self.file)?;
+        Ok(scenario)
+    }
+
+    /// Like [`Template::with`], but reports every semantic problem, not the first (`poolsim
+    /// validate`); a problem before validation (an override, a type, the assignments file)
+    /// still gives one error.
+    pub fn with_all_errors(&self, overrides: &[Override]) -> Result<Scenario, Vec<ScenarioError>> {
+        let scenario = self.build(overrides).map_err(|e| vec![e])?;
+        let errors = validate::check_all(&scenario, &self.file);
+        if errors.is_empty() { Ok(scenario) } else { Err(errors) }
+    }
+
+    /// The scenario with `overrides` applied and its assignments imported, not yet validated.
+    fn build(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let file = self.file.as_str();
         let mut table = self.table.clone();
         for o in overrides {
@@ -277,16 +148,25 @@ impl Template {
             let rows = match cache.as_ref() {
                 Some((cached, rows)) if *cached == rel => rows.clone(),
                 _ => {
-                    let rows = personal::read_assignments_file(&rel, file)?;
+                    let rows = assignments_csv::read_assignments_file(&rel, file)?;
                     *cache = Some((rel, rows.clone()));
                     rows
                 }
             };
             scenario.pool.imported_assignments = rows;
         }
-        validate::check(&scenario, file)?;
+        replay::load_log(&mut scenario, file, &self.replayed)?;
         Ok(scenario)
     }
+}
+
+/// Like [`load`], but reports every semantic problem rather than the first (`poolsim
+/// validate`); a file that cannot be read or parsed still gives one error.
+pub fn load_all_errors(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<ScenarioError>> {
+    Template::read(path).map_err(|e| vec![e])?.with_all_errors(overrides)
 }
 
 /// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.

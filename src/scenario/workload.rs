@@ -12,14 +12,19 @@ pub struct WorkloadSpec {
     /// login by a new user (the classic loss-system arrival stream).
     pub users: Option<i64>,
     /// When logins happen: one arrival process or a list of them, superposed.
+    #[serde(default)]
     pub arrivals: Arrivals,
-    /// How long a user stays connected (active time per connection).
-    pub session: SessionDist,
+    /// How long a user stays connected (active time per connection). Required without a
+    /// replay; with one, it is the length of a login the log saw fail and the simulated pool
+    /// accepts (default: the log's mean connection).
+    pub session: Option<SessionDist>,
     /// Optional disconnect-then-reconnect behaviour.
     pub reconnect: Option<ReconnectSpec>,
     /// Optional: a user signed out by the service (an update's forced log-off) signs in
     /// again with `probability`, `after` a delay, to finish the planned session.
     pub relogin: Option<ReconnectSpec>,
+    /// Replay a connection log instead of arrivals (see `scenario/replay.rs`).
+    pub replay: Option<super::connection_log::ReplaySpec>,
 }
 
 /// One arrival process or several.
@@ -50,6 +55,13 @@ impl<'de> Deserialize<'de> for Arrivals {
                 .map(Arrivals::One)
                 .map_err(|e| D::Error::custom(e.message())),
         }
+    }
+}
+
+impl Default for Arrivals {
+    /// None: a replay brings its own logins.
+    fn default() -> Self {
+        Arrivals::Many(Vec::new())
     }
 }
 

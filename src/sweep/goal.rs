@@ -7,6 +7,7 @@
 
 use super::table::{Stat, SweepTable};
 use crate::metrics::catalog;
+use crate::output::numbers;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -173,7 +174,7 @@ pub struct GoalAtPoint {
     /// The best mean any point reached, and where (the planner's "how close can we get").
     pub best_mean: Option<f64>,
     /// The point of `best_mean`.
-    pub best_at: BTreeMap<String, String>,
+    pub best_at: BTreeMap<String, serde_json::Value>,
 }
 
 /// `goal.json`: the verdict, the point and every goal there.
@@ -181,14 +182,27 @@ pub struct GoalAtPoint {
 pub struct Report {
     /// Whether some point meets every goal.
     pub met: bool,
-    /// The cheapest point meeting every goal, or the closest one.
-    pub point: BTreeMap<String, String>,
+    /// The cheapest point meeting every goal, or the closest one; values typed as in the
+    /// scenario (numbers as numbers).
+    pub point: BTreeMap<String, serde_json::Value>,
     /// Each goal at that point.
     pub goals: Vec<GoalAtPoint>,
 }
 
-fn point_of(table: &SweepTable, row: usize) -> BTreeMap<String, String> {
-    table.params.iter().cloned().zip(table.rows[row].params.iter().cloned()).collect()
+fn point_of(table: &SweepTable, row: usize) -> BTreeMap<String, serde_json::Value> {
+    let values = table.rows[row].params.iter().map(|v| typed(v));
+    table.params.iter().cloned().zip(values).collect()
+}
+
+/// A swept value as JSON, typed the way `--set` typed it: `124` a number, `true` a boolean,
+/// `20m` a string.
+pub fn typed(text: &str) -> serde_json::Value {
+    match crate::scenario::parse_value(text) {
+        toml::Value::Integer(i) => i.into(),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(text.into(), Into::into),
+        toml::Value::Boolean(b) => b.into(),
+        _ => text.into(),
+    }
 }
 
 fn point_text(table: &SweepTable, row: usize) -> String {
@@ -244,18 +258,19 @@ pub fn describe(table: &SweepTable, goals: &[Goal], verdict: &Verdict) -> String
         format!("no point meets every goal; closest: {}", point_text(table, row))
     };
     for (g, at) in goals.iter().zip(&r.goals) {
-        let value = at.mean.map_or("absent".to_string(), |m| format!("{m:.6}"));
-        let ci = at.ci95.map_or(String::new(), |[l, h]| format!(" (95% CI {l:.6} .. {h:.6})"));
+        let value =
+            at.mean.map_or("absent".to_string(), |m| numbers::show_with_ci(&g.metric, m, at.ci95));
         let verdict = if at.met {
             "met".to_string()
         } else {
             format!("missed by {:.0}%", g.miss(at.mean) * 100.0)
         };
-        out.push_str(&format!("\n  {g}: {value}{ci} — {verdict}"));
+        out.push_str(&format!("\n  {g}: {value} — {verdict}"));
         if !r.met
             && let Some((b, v)) = best_row(table, g)
         {
-            out.push_str(&format!("; best in the sweep {v:.6} at {}", point_text(table, b)));
+            let v = numbers::show(&g.metric, v);
+            out.push_str(&format!("; best in the sweep {v} at {}", point_text(table, b)));
         }
     }
     out
@@ -284,6 +299,18 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn goal_json_types_the_point_as_the_scenario_does() {
+        let t = table(&[("124", "0.001")]);
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        let json = serde_json::to_value(report(&t, &g, &Verdict::Met { row: 0 })).unwrap();
+        assert_eq!(json["point"][HOSTS_PARAM], serde_json::json!(124));
+        assert_eq!(json["goals"][0]["best_at"][HOSTS_PARAM], serde_json::json!(124));
+        assert_eq!(typed("0.5"), serde_json::json!(0.5));
+        assert_eq!(typed("20m"), serde_json::json!("20m"));
+        assert_eq!(typed("depth_first"), serde_json::json!("depth_first"));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! Pure: the command (`cli/sweep.rs`) reads and writes the files.
 
 pub mod execute;
+pub mod file;
 pub mod goal;
 pub mod grid;
 pub mod partial;
+pub mod summary;
 pub mod table;
 
 pub use execute::{PointJob, PointResult, execute};

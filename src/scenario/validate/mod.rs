@@ -1,16 +1,18 @@
 //! Semantic checks that serde cannot express: ranges, cross-field rules, names that must exist.
 //! Each check returns the first problem found, naming the field and what is allowed.
 
-use super::names::host_number;
-use super::workload::{ArrivalSpec, SessionDist};
-use super::{Duration, LoadBalancer, MAX_SESSION_LIMIT, Scenario, ScenarioError};
+pub mod add_hosts;
+pub mod autoscale;
+pub mod personal;
+pub mod rules;
+pub mod update;
 
-/// The service's limit on session hosts in one pool.
-pub const MAX_HOSTS_PER_POOL: i64 = 10_000;
-/// Longest host name prefix the service accepts.
-pub const MAX_PREFIX_LEN: usize = 11;
-/// Longest whole host name (prefix, hyphen and number) the service accepts.
-pub const MAX_NAME_LEN: usize = 15;
+use crate::scenario::{
+    ArrivalSpec, Duration, LoadBalancer, MAX_SESSION_LIMIT, PoolSpec, Scenario, ScenarioError,
+};
+use rules::{Check, fail, host_names, known_host, session_dist};
+
+pub use rules::{MAX_HOSTS_PER_POOL, MAX_NAME_LEN, MAX_PREFIX_LEN};
 
 /// Longest run: ten years of simulated time.
 const MAX_DURATION: Duration = Duration(3650 * crate::engine::time::DAY);
@@ -30,26 +32,42 @@ const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 /// every hour of a profile and to a storm's average rate (users over its window).
 pub const MAX_RATE_PER_HOUR: f64 = 360_000.0;
 
-type Check = Result<(), (String, String)>;
-
-fn fail(field: impl Into<String>, msg: impl Into<String>) -> Check {
-    Err((field.into(), msg.into()))
-}
+/// The groups of checks, in order: each reports the first problem it finds.
+const GROUPS: [fn(&Scenario) -> Check; 8] = [
+    top_level,
+    pool,
+    workload,
+    actions,
+    add_hosts::check,
+    update::check,
+    personal::check,
+    autoscale::check,
+];
 
 /// Checks `s`; `file` names the scenario in the error.
 pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
     run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
 }
 
+/// Every problem found, for `poolsim validate`: each group of checks (top level, pool,
+/// workload, actions, added hosts, updates, personal pools, autoscale) reports its first problem, and
+/// every group runs. Groups rely on the ones before only for sound numbers, which they
+/// re-check themselves, so later groups never panic on an earlier group's problem.
+pub fn check_all(s: &Scenario, file: &str) -> Vec<ScenarioError> {
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    for group in GROUPS {
+        if let Err((field, msg)) = group(s) {
+            let e = ScenarioError::new(file, &field, msg);
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
 fn run_checks(s: &Scenario) -> Check {
-    top_level(s)?;
-    pool(s)?;
-    workload(s)?;
-    actions(s)?;
-    super::add_hosts::check(s, session_dist)?;
-    super::update::check(s, session_dist)?;
-    super::personal::check(s)?;
-    super::autoscale::check(s)
+    GROUPS.iter().try_for_each(|group| group(s))
 }
 
 fn top_level(s: &Scenario) -> Check {
@@ -59,7 +77,10 @@ fn top_level(s: &Scenario) -> Check {
     if s.name.contains(['/', '\\']) || s.name.starts_with('.') {
         return fail("name", "is used as a directory name: no '/', '\\' or leading '.'");
     }
-    if s.duration.0 == 0 || s.duration > MAX_DURATION {
+    if s.duration.0 == 0 {
+        return fail("duration", "is required, e.g. \"7d\" (only a replay may leave it out)");
+    }
+    if s.duration > MAX_DURATION {
         let msg = format!("must be longer than zero and at most {MAX_DURATION} (ten years)");
         return fail("duration", msg);
     }
@@ -108,7 +129,7 @@ fn pool(s: &Scenario) -> Check {
 }
 
 /// `vcpus` and `user_type` come together, and not beside an explicit `max_sessions`.
-fn sizing(p: &super::PoolSpec) -> Check {
+fn sizing(p: &PoolSpec) -> Check {
     match (p.vcpus, p.user_type, p.max_sessions) {
         (Some(_), Some(_), Some(_)) => fail(
             "pool.max_sessions",
@@ -125,25 +146,6 @@ fn sizing(p: &super::PoolSpec) -> Check {
     }
 }
 
-/// The naming rules: prefix of 1 to 11 letters, digits or hyphens; `<prefix>-<n>` at most 15.
-pub fn host_names(prefix: &str, count: u64) -> Check {
-    let field = "pool.name_prefix";
-    if prefix.is_empty() || prefix.len() > MAX_PREFIX_LEN {
-        return fail(field, format!("must be 1 to {MAX_PREFIX_LEN} characters (got \"{prefix}\")"));
-    }
-    if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return fail(field, format!("\"{prefix}\": only letters, digits and hyphens are allowed"));
-    }
-    let longest = format!("{prefix}-{}", count.saturating_sub(1));
-    if longest.len() > MAX_NAME_LEN {
-        return fail(
-            field,
-            format!("host name \"{longest}\" is longer than {MAX_NAME_LEN} characters"),
-        );
-    }
-    Ok(())
-}
-
 fn workload(s: &Scenario) -> Check {
     let w = &s.workload;
     if let Some(u) = w.users
@@ -151,8 +153,11 @@ fn workload(s: &Scenario) -> Check {
     {
         return fail("workload.users", format!("must be 1 to 10000000 (got {u})"));
     }
+    if w.replay.is_some() {
+        super::replay::check(s)?;
+    }
     let arrivals = w.arrivals.as_slice();
-    if arrivals.is_empty() {
+    if arrivals.is_empty() && w.replay.is_none() {
         return fail("workload.arrivals", "needs at least one arrival process");
     }
     for (i, a) in arrivals.iter().enumerate() {
@@ -163,7 +168,16 @@ fn workload(s: &Scenario) -> Check {
         };
         arrival(a, &field)?;
     }
-    session_dist(&w.session, "workload.session")?;
+    match (&w.session, &w.replay) {
+        (Some(d), _) => session_dist(d, "workload.session")?,
+        (None, None) => {
+            return fail(
+                "workload.session",
+                "is required, e.g. { dist = \"exponential\", mean = \"60m\" }",
+            );
+        }
+        (None, Some(_)) => {}
+    }
     for (name, r) in [("reconnect", &w.reconnect), ("relogin", &w.relogin)] {
         let Some(r) = r else { continue };
         if !(0.0..=1.0).contains(&r.probability) {
@@ -240,25 +254,6 @@ fn hourly(values: &[f64], field: &str) -> Check {
     Ok(())
 }
 
-pub(super) fn session_dist(d: &SessionDist, field: &str) -> Check {
-    match d {
-        SessionDist::Fixed { value } if value.0 == 0 => {
-            fail(format!("{field}.value"), "must be longer than zero")
-        }
-        SessionDist::Exponential { mean } if mean.0 == 0 => {
-            fail(format!("{field}.mean"), "must be longer than zero")
-        }
-        SessionDist::Lognormal { mean, .. } if mean.0 == 0 => {
-            fail(format!("{field}.mean"), "must be longer than zero")
-        }
-        SessionDist::Uniform { min, max } if min > max || max.0 == 0 => fail(
-            field,
-            format!("uniform needs 0 <= min <= max and max > 0 (got min {min}, max {max})"),
-        ),
-        _ => Ok(()),
-    }
-}
-
 fn actions(s: &Scenario) -> Check {
     for (i, a) in s.actions.iter().enumerate() {
         let field = format!("actions[{i}]");
@@ -273,18 +268,4 @@ fn actions(s: &Scenario) -> Check {
         }
     }
     Ok(())
-}
-
-/// Checks that `host` names one of the pool's initial hosts.
-pub fn known_host(s: &Scenario, host: &str, field: &str) -> Check {
-    let count = s.pool.hosts as u64;
-    let prefix = &s.pool.name_prefix;
-    let known = host_number(host, prefix).is_some_and(|n| n < count);
-    if known {
-        return Ok(());
-    }
-    fail(
-        field,
-        format!("no host named \"{host}\" (hosts are {prefix}-0 to {prefix}-{})", count - 1),
-    )
 }

@@ -5,7 +5,10 @@
 //! export gives the same bytes: rows are written in host order, an absent friendly name is an
 //! empty cell, and the importer reads an empty cell back as absent.
 
-use crate::scenario::AssignmentSpec;
+use super::error::ScenarioError;
+use super::input_file;
+use super::personal::AssignmentSpec;
+use std::path::Path;
 
 /// The header row of an exported file.
 pub const HEADER: [&str; 3] = ["user", "host", "friendly_name"];
@@ -85,6 +88,23 @@ impl<'a> LineCounter<'a> {
         self.counted_to = b;
         self.newlines + 1
     }
+}
+
+/// Assignments read from a file, with their line numbers.
+pub type ImportedRows = Vec<(usize, AssignmentSpec)>;
+
+/// Reads the assignments file `rel` (relative to the scenario file `file`). File errors name
+/// the CSV file and line.
+pub fn read_assignments_file(rel: &str, file: &str) -> Result<ImportedRows, ScenarioError> {
+    let field = "pool.assignments_file";
+    let base = Path::new(file).parent().unwrap_or(Path::new(""));
+    let path = base.join(rel);
+    let text = input_file::read_text(&path, input_file::MAX_ASSIGNMENTS_BYTES)
+        .map_err(|m| ScenarioError::new(file, field, format!("\"{}\" {m}", path.display())))?;
+    let rows = parse(&text).map_err(|(line, msg)| {
+        ScenarioError::new(file, field, format!("\"{}\" line {line}: {msg}", path.display()))
+    })?;
+    Ok(rows)
 }
 
 #[cfg(test)]
