@@ -82,6 +82,17 @@ impl Failure {
     }
 }
 
+/// Reads output file `name` of folder `dir` (`poolsim plot`, `poolsim report`): `None` when
+/// the run did not write it.
+fn read_output(dir: &std::path::Path, name: &str) -> Result<Option<Vec<u8>>, Failure> {
+    let path = dir.join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::Input(format!("{}: cannot read: {e}", path.display()))),
+    }
+}
+
 /// Entry point: runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
