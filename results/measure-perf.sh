@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=./target/release/poolsim
+# The binary cargo built, wherever CARGO_TARGET_DIR or the config puts the target directory.
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+bin="$target_dir/release/poolsim"
 scenario=scenarios/bench-large.toml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

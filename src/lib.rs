@@ -7,12 +7,14 @@
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod fit;
 pub mod metrics;
 pub mod model;
 pub mod one_line;
 pub mod output;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sweep;

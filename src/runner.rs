@@ -71,6 +71,8 @@ fn source_of(scenario: &Scenario, event: &Event) -> String {
         Event::Lifecycle(_) => "the lifecycle of added hosts".into(),
         Event::Users(_) => "workload.retry or workload.attendance".into(),
         Event::Fault(_) => "faults".into(),
+        Event::Power(_) => "autoscale (power and scaling)".into(),
+        Event::Replay(_) => "workload.replay".into(),
     }
 }
 

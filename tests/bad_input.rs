@@ -211,7 +211,61 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             ),
             "actions[0].key_valid_for",
         ),
+        (
+            "threshold 0",
+            plan("capacity_threshold_pct = 60", "capacity_threshold_pct = 0"),
+            "ramp_up.capacity_threshold_pct",
+        ),
+        (
+            "threshold 101",
+            plan("capacity_threshold_pct = 60", "capacity_threshold_pct = 101"),
+            "ramp_up.capacity_threshold_pct",
+        ),
+        ("phases out of order", plan("start = \"09:00\"", "start = \"06:00\""), "peak.start"),
+        ("a schedule with no days", plan("days = \"weekdays\"", "days = []"), "days"),
+        ("an unknown day", plan("days = \"weekdays\"", "days = [\"mon\", \"funday\"]"), "funday"),
+        (
+            "dynamic without min/max pool size",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\""),
+            "min_pool_size",
+        ),
+        (
+            "script without peak hours",
+            format!(
+                "{GOOD}[autoscale]\nkind = \"scaling_script\"\nsession_threshold_per_cpu = 2\nvcpus = 4\nmin_hosts = 1\n"
+            ),
+            "autoscale.peak",
+        ),
+        ("negative price", format!("{GOOD}[cost]\nhost_hour = -0.1\n"), "cost.host_hour"),
+        (
+            "negative disk price",
+            format!("{GOOD}[cost]\nhost_hour = 1\nstopped_host_hour = -1\n"),
+            "cost.stopped_host_hour",
+        ),
+        (
+            "peak with its own threshold",
+            plan("{ start = \"09:00\" }", "{ start = \"09:00\", capacity_threshold_pct = 50 }"),
+            "peak",
+        ),
+        (
+            "excluding an unknown host",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nexclude = [\"sh-9\"]"),
+            "autoscale.exclude[0]",
+        ),
     ]
+}
+
+/// A good scaling plan on the good scenario, with `from` replaced by `to`.
+fn plan(from: &str, to: &str) -> String {
+    let plan = format!(
+        "{GOOD}[autoscale]\nkind = \"scaling_plan\"\n[[autoscale.schedules]]\nname = \"w\"\ndays = \"weekdays\"\n\
+         ramp_up = {{ start = \"07:00\", min_hosts_pct = 20, capacity_threshold_pct = 60 }}\n\
+         peak = {{ start = \"09:00\" }}\n\
+         ramp_down = {{ start = \"17:00\", min_hosts_pct = 10, capacity_threshold_pct = 90 }}\n\
+         off_peak = {{ start = \"20:00\" }}\n"
+    );
+    assert!(plan.contains(from), "{from}");
+    plan.replacen(from, to, 1)
 }
 
 #[test]
@@ -242,11 +296,17 @@ fn each_bad_input_gets_one_clear_line_and_exit_code_2() {
 #[test]
 fn the_good_scenario_is_accepted() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("good.toml");
-    std::fs::write(&file, GOOD).unwrap();
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_poolsim")).arg("validate").arg(&file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let good_plan = plan("days = \"weekdays\"", "days = [\"mon\", \"fri\"]");
+    for text in [GOOD.to_string(), good_plan] {
+        let file = tmp.path().join("good.toml");
+        std::fs::write(&file, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .arg("validate")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 #[test]
@@ -273,4 +333,130 @@ fn a_missing_file_and_bad_arguments_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!tmp.path().join("o").exists());
     }
+}
+
+/// A replayed log with a problem: one line naming the log and the line, exit 2, nothing
+/// written. (what is wrong, log text, text the error must contain)
+fn bad_logs() -> Vec<(&'static str, String, &'static str)> {
+    const HEAD: &str = "TimeGenerated,CorrelationId,State,UserName,SessionHostName,PredecessorConnectionId,_ResourceId\n";
+    let a = "00000000-0000-4000-8000-000000000001";
+    let row =
+        |t: &str, state: &str| format!("2024-01-08T{t}Z,{a},{state},alice,sh-0,,/hostpools/hp\n");
+    let good = format!("{HEAD}{}{}", row("08:00:00", "Started"), row("08:00:05", "Connected"));
+    vec![
+        (
+            "a row with a missing field",
+            format!("{good}2024-01-08T09:00:00Z,{a},Completed\n"),
+            "line 4: expected 7 fields",
+        ),
+        (
+            "an unknown state",
+            format!("{good}{}", row("09:00:00", "Finished")),
+            "line 4: unknown State \"Finished\"",
+        ),
+        (
+            "Completed before Connected",
+            format!("{good}{}", row("07:00:00", "Completed")),
+            "line 4: Completed before its Connected",
+        ),
+        (
+            "a duplicate CorrelationId",
+            format!("{good}{}", row("08:30:00", "Connected")),
+            "line 4: duplicate CorrelationId",
+        ),
+        (
+            "another table's columns",
+            "TimeGenerated,Computer,Level\n2024-01-08T08:00:00Z,vm1,Info\n".to_string(),
+            "line 1: not a WVDConnections log",
+        ),
+        (
+            "a time that is not ISO-8601",
+            format!("{good}{}", row("9h", "Completed").replace("2024-01-08T9hZ", "Monday 9am")),
+            "line 4: TimeGenerated \"Monday 9am\"",
+        ),
+        (
+            "a CorrelationId that is not a GUID",
+            format!("{good}2024-01-08T09:00:00Z,42,Completed,alice,sh-0,,/hostpools/hp\n"),
+            "line 4: CorrelationId \"42\"",
+        ),
+        (
+            "a second host pool",
+            format!(
+                "{good}{}",
+                row("09:00:00", "Completed").replace("/hostpools/hp", "/hostpools/other")
+            ),
+            "set replay.host_pool",
+        ),
+        ("no connections", HEAD.to_string(), "no connections"),
+    ]
+}
+
+#[test]
+fn each_bad_log_gets_one_line_naming_the_log_and_the_line_and_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = "name = \"r\"\n[pool]\nkind = \"pooled\"\nhosts = 2\n[workload]\nreplay = { file = \"log.csv\" }\n";
+    std::fs::write(tmp.path().join("r.toml"), scenario).unwrap();
+    let out_dir = tmp.path().join("out");
+    for (what, log, needle) in bad_logs() {
+        std::fs::write(tmp.path().join("log.csv"), &log).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .arg("run")
+            .arg(tmp.path().join("r.toml"))
+            .arg("--out")
+            .arg(&out_dir)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{what}: not one line: {err}");
+        assert!(
+            err.contains("r.toml") && err.contains("log.csv"),
+            "{what}: files not named: {err}"
+        );
+        assert!(err.contains(needle), "{what}: expected '{needle}' in: {err}");
+        assert!(!out_dir.exists(), "{what}: output directory left behind");
+    }
+    // A directory where the log should be.
+    std::fs::remove_file(tmp.path().join("log.csv")).unwrap();
+    std::fs::create_dir(tmp.path().join("log.csv")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+        .args(["validate".as_ref(), tmp.path().join("r.toml").as_os_str()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+}
+
+#[test]
+fn replay_keys_that_do_not_combine_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("log.csv"), "user,start,end\nann,2024-01-08T08:00:00Z,\n")
+        .unwrap();
+    let base = "name = \"r\"\n[pool]\nkind = \"pooled\"\nhosts = 2\n[workload]\nreplay = { file = \"log.csv\", format = \"simple\" }\n";
+    for (extra, field) in [
+        ("users = 5\n", "workload.users"),
+        ("arrivals = { kind = \"poisson\", rate_per_hour = 3 }\n", "workload.arrivals"),
+        (
+            "reconnect = { probability = 0.5, after = { dist = \"fixed\", value = \"1m\" } }\n",
+            "workload.reconnect",
+        ),
+    ] {
+        std::fs::write(tmp.path().join("r.toml"), format!("{base}{extra}")).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .args(["validate".as_ref(), tmp.path().join("r.toml").as_os_str()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra}: {err}");
+        assert!(err.contains(field), "{extra}: {err}");
+    }
+    let bad_offset =
+        base.replace("format = \"simple\"", "format = \"simple\", utc_offset = \"1h\"");
+    std::fs::write(tmp.path().join("r.toml"), bad_offset).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+        .args(["validate".as_ref(), tmp.path().join("r.toml").as_os_str()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("workload.replay.utc_offset"));
 }

@@ -493,11 +493,13 @@ fn other_personal_mistakes_name_their_field() {
         "pool.auto_assign_user",
         "rds_personal_collection",
     );
-    let pooled = "kind = \"pooled\"\nhosts = 2\nmax_sessions = 2\nstart_vm_on_connect = true";
+    // Pooled pools have their own Start VM on Connect (MODEL.md "Start VM on Connect in
+    // pooled pools"), but a boot time without it still means nothing.
+    let pooled = "kind = \"pooled\"\nhosts = 2\nmax_sessions = 2\nboot_time = \"3m\"";
     assert_refused(
         &personal(pooled, 2, 1.0, SHORT, 1, ""),
-        "pool.start_vm_on_connect",
-        "personal pools",
+        "pool.boot_time",
+        "start_vm_on_connect",
     );
     let pooled = "kind = \"pooled\"\nhosts = 2\nmax_sessions = 2";
     let action = "[[actions]]\nkind = \"unassign\"\nat = \"1h\"\nhost = \"sh-0\"";

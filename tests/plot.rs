@@ -47,6 +47,7 @@ fn run_with_plot_draws_the_time_series_and_plot_redraws_it() {
     check_png(&tmp.path().join("timeseries.png"));
     check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state");
     assert!(!tmp.path().join("update.png").exists(), "no update ran, so no update chart");
+    assert!(!tmp.path().join("autoscale.png").exists(), "no scaler, so no autoscale chart");
     let first = std::fs::read(tmp.path().join("timeseries.png")).unwrap();
     std::fs::remove_file(tmp.path().join("timeseries.png")).unwrap();
     run_ok(&["plot", dir, "--quiet"]);
@@ -182,4 +183,80 @@ fn a_real_update_run_draws_its_update_chart_and_zoomed_window() {
     // 20 hosts: one initial host, then batches of 4 — the last host is in batch 5.
     check_svg(&tmp.path().join("update.svg"), "sh-19 (batch 5)");
     check_svg(&tmp.path().join("timeseries.svg"), "Hosts by state during the update");
+}
+
+#[test]
+fn an_autoscale_run_draws_a_day_with_its_phases_shaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let s = scenario_file("autoscale-plan.toml");
+    let s = s.to_str().unwrap();
+    run_ok(&["run", s, "--quiet", "--out", dir, "--set", "replications=1", "--plot"]);
+    check_png(&tmp.path().join("autoscale.png"));
+    check_svg(&tmp.path().join("autoscale.svg"), "ramp-up");
+}
+
+/// Polylines drawn in the first series colour (tab10 blue): three per confidence bar, plus
+/// one when the points are joined.
+fn series_polylines(svg: &str) -> usize {
+    svg.matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#1F77B4\"").count()
+}
+
+#[test]
+fn sweep_plots_join_points_only_along_a_range_and_draw_each_goal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario_file("erlang-sweep.toml");
+    let goal = ["--goal", "login_failure_rate<=0.05", "--replications", "2", "--plot", "--quiet"];
+    for (grid, joined) in [("pool.hosts=12,14,16", false), ("pool.hosts=12..16:2", true)] {
+        let dir = tmp.path().join(if joined { "range" } else { "list" });
+        let args = ["sweep", s.to_str().unwrap(), "--set", grid, "--out", dir.to_str().unwrap()];
+        run_ok(&[&args[..], &goal[..]].concat());
+        let svg = std::fs::read_to_string(dir.join("sweep_login_failure_rate.svg")).unwrap();
+        assert_eq!(series_polylines(&svg), 3 * 3 + usize::from(joined), "{grid}");
+        assert!(
+            svg.contains("goal login_failure_rate&lt;=0.05")
+                || svg.contains("goal login_failure_rate<=0.05")
+        );
+        // Rates are drawn in percent, counts on whole-number ticks.
+        assert!(svg.contains("login_failure_rate (%)"));
+        let counts = std::fs::read_to_string(dir.join("sweep_logins_failed.svg")).unwrap();
+        assert!(!counts.contains(".0<") && !counts.contains(".5<"), "fractional count ticks");
+    }
+}
+
+#[test]
+fn a_coded_status_is_never_drawn_and_big_updates_are_drawn_by_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario_file("update-weeknight.toml");
+    let dir = tmp.path().to_str().unwrap();
+    let grid = ["--set", "update.batch_size=3,7", "--replications", "2", "--plot", "--quiet"];
+    run_ok(&[&["sweep", s.to_str().unwrap(), "--out", dir][..], &grid[..]].concat());
+    assert!(!tmp.path().join("sweep_update_status.png").exists());
+    assert!(tmp.path().join("sweep_update_completion_minutes.png").exists());
+
+    let run_dir = tmp.path().join("run124");
+    let args = ["run", s.to_str().unwrap(), "--quiet", "--plot", "--replications", "1"];
+    let big = ["--set", "pool.hosts=124", "--set", "update.batch_size=7", "--out"];
+    run_ok(&[&args[..], &big[..], &[run_dir.to_str().unwrap()][..]].concat());
+    let png = check_png(&run_dir.join("update.png"));
+    assert!(png.height <= 160 + 26 * 40, "124 hosts on {} px", png.height);
+    check_svg(&run_dir.join("update.svg"), "Update by batch");
+    let ts = std::fs::read_to_string(run_dir.join("timeseries.svg")).unwrap();
+    for text in ["capacity (sessions + free slots)", "failed logins", "Tue 00:00", "Wed 00:00"] {
+        assert!(ts.contains(text), "timeseries.svg lacks {text}");
+    }
+    assert!(!ts.contains("time since run start"), "clock time, not hours since the start");
+}
+
+#[test]
+fn the_time_series_lists_only_the_states_that_occur() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario_file("pooled-erlang.toml");
+    let dir = tmp.path().to_str().unwrap();
+    run_ok(&["run", s.to_str().unwrap(), "--quiet", "--plot", "--out", dir]);
+    let svg = std::fs::read_to_string(tmp.path().join("timeseries.svg")).unwrap();
+    assert!(svg.contains("available hosts"));
+    for never in ["draining hosts", "updating hosts", "unavailable hosts", "update window"] {
+        assert!(!svg.contains(never), "{never} is listed but never occurs");
+    }
 }

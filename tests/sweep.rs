@@ -85,20 +85,36 @@ fn the_goal_picks_the_smallest_host_count_erlang_b_allows() {
     let out = run_ok(&[cmd, extra.to_vec()].concat());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(&format!("pool.hosts={expected}")), "{stdout}");
+    // The printed table: a header and one line per point, the answer's line marked.
+    let marked: Vec<&str> = stdout.lines().filter(|l| l.starts_with('→')).collect();
+    assert_eq!(marked.len(), 1, "{stdout}");
+    assert!(marked[0].split_whitespace().nth(1) == Some(expected.to_string().as_str()), "{stdout}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with(char::is_numeric) || l.starts_with('→'))
+            .count(),
+        9,
+        "{stdout}"
+    );
     let goal_json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("goal.json")).unwrap()).unwrap();
     assert_eq!(goal_json["met"], true);
-    assert_eq!(goal_json["point"]["pool.hosts"], expected.to_string());
+    assert_eq!(goal_json["point"]["pool.hosts"], expected, "a number, as in the scenario");
 
     // A goal no point reaches: say so, and name the closest point (the most hosts).
     let strict = ["--replications", "2", "--goal", "login_failure_rate<=0.00001"];
     let args = [s.to_str().unwrap(), "--set", "pool.hosts=14..16:1"];
-    let out = run_ok(&[sweep_args(dir, &args), strict.to_vec()].concat());
+    let out = cli_support::run(&[sweep_args(dir, &args), strict.to_vec()].concat());
+    assert_eq!(out.status.code(), Some(3), "a goal not met exits 3");
     let goal_json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("goal.json")).unwrap()).unwrap();
     assert_eq!(goal_json["met"], false);
-    assert_eq!(goal_json["point"]["pool.hosts"], "16");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no point meets every goal"));
+    assert_eq!(goal_json["point"]["pool.hosts"], 16);
+    // --quiet still prints the answer: it is what was asked.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("no point meets every goal; closest: pool.hosts=16"), "{stdout}");
+    assert!(!stdout.contains('→'), "--quiet leaves the table out: {stdout}");
 }
 
 #[test]
@@ -194,6 +210,6 @@ fn among_equal_host_counts_the_goal_prefers_the_shortest_update() {
     assert!(minutes(3) < minutes(2), "batches of 4 should finish sooner than batches of 1");
     let goal_json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("goal.json")).unwrap()).unwrap();
-    assert_eq!(goal_json["point"]["pool.hosts"], "20", "fewest hosts first");
-    assert_eq!(goal_json["point"]["update.batch_size"], "4", "then the shortest update");
+    assert_eq!(goal_json["point"]["pool.hosts"], 20, "fewest hosts first");
+    assert_eq!(goal_json["point"]["update.batch_size"], 4, "then the shortest update");
 }

@@ -562,9 +562,16 @@ fn the_command_line_refuses_a_bad_update_and_writes_update_csv_for_a_good_one() 
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("host,batch,drain_start_s,logoff_s,update_start_s,done_s,outcome,version")
+        Some(
+            "host,batch,drain_start_s,drain_start_clock,logoff_s,logoff_clock,update_start_s,\
+             update_start_clock,done_s,done_clock,outcome,version"
+        )
     );
-    assert_eq!(lines.next(), Some("sh-0,0,79200,79320,79320,80520,updated,1"), "22:00 + 2m + 20m");
+    assert_eq!(
+        lines.next(),
+        Some("sh-0,0,79200,Mon 22:00,79320,Mon 22:02,79320,Mon 22:02,80520,Mon 22:22,updated,1"),
+        "22:00 + 2m + 20m"
+    );
     assert_eq!(lines.count(), 3);
     let ts = std::fs::read_to_string(dir.path().join("out/timeseries.csv")).unwrap();
     assert!(ts.lines().next().unwrap().ends_with(",hosts_updating,hosts_old,hosts_new"));

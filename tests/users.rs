@@ -484,7 +484,10 @@ fn check_compares_window_metrics_and_sweep_goals_name_them() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let goal: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("goal.json")).unwrap()).unwrap();
-    assert_eq!(goal["point"]["pool.hosts"], "16", "15 slots per 150 users need 15 hosts");
+    assert_eq!(
+        goal["point"]["pool.hosts"], 16,
+        "150 users at 10 per host need 15 hosts: 16 is the grid's first"
+    );
     let bad = poolsim(&[
         "sweep",
         f,

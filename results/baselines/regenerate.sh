@@ -6,11 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --quiet
+# The binary cargo built, wherever CARGO_TARGET_DIR or the config puts the target directory.
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+bin="$target_dir/release/poolsim"
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(scenarios/*.toml)
 for scenario in "${files[@]}"; do
     name=$(basename "$scenario" .toml)
-    ./target/release/poolsim check "$scenario" --baseline "results/baselines/$name.json" \
+    "$bin" check "$scenario" --baseline "results/baselines/$name.json" \
         --write-baseline --quiet
     echo "recorded results/baselines/$name.json"
 done

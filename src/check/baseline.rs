@@ -5,6 +5,7 @@
 //! details — so re-recording it after a behaviour change produces a small, reviewable diff.
 
 use crate::metrics::{Summaries, WindowSummaries};
+use crate::output::provenance::Provenance;
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,10 @@ pub struct Baseline {
     pub replications: u32,
     /// The simulated span of each replication, as written in scenarios (`"30d"`).
     pub duration: String,
+    /// What recorded it: poolsim version, scenario file and hash, overrides, resolved pool.
+    /// Absent in baselines recorded before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     /// Each metric's mean and confidence interval, in catalog order.
     pub metrics: Vec<MetricRecord>,
     /// Each `[[windows]]` window's metrics, named `metric[window]`; absent without windows.
@@ -46,13 +51,14 @@ pub struct MetricRecord {
 
 impl Baseline {
     /// The baseline of a finished run of `scenario`.
-    pub fn of(scenario: &Scenario, summaries: &Summaries) -> Self {
+    pub fn of(scenario: &Scenario, provenance: &Provenance, summaries: &Summaries) -> Self {
         Self {
             format: FORMAT,
             scenario: scenario.name.clone(),
             seed: scenario.seed,
             replications: scenario.replications,
             duration: scenario.duration.to_string(),
+            provenance: Some(provenance.clone()),
             metrics: summaries
                 .0
                 .iter()

@@ -21,7 +21,8 @@ pub enum Verdict {
     Regression,
     /// Better beyond tolerance and noise.
     Improvement,
-    /// Within tolerance or noise.
+    /// Within tolerance or noise (shown as `ok`, in the table and in JSON alike).
+    #[serde(rename = "ok")]
     Unchanged,
     /// A descriptive metric (no better direction) moved beyond tolerance and noise.
     Changed,
@@ -213,6 +214,7 @@ mod tests {
             replications: 3,
             duration: "1d".into(),
             windows: Vec::new(),
+            provenance: None,
             metrics: s
                 .0
                 .iter()

@@ -80,36 +80,27 @@ pub fn json(scenario: &str, baseline: &str, c: &Comparison) -> Vec<u8> {
     bytes
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-/// The JUnit XML report: a test suite named after the scenario, a test case per metric.
+/// The JUnit XML report (written by `quick-junit`): a test suite named after the scenario, a
+/// test case per metric, failing ones with a `<failure>` saying why.
 pub fn junit(scenario: &str, c: &Comparison) -> Vec<u8> {
-    let suite = xml_escape(&format!("poolsim check {scenario}"));
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites>\n  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{}\">\n",
-        c.rows.len(),
-        c.failures().count()
-    ));
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let suite_name = format!("poolsim check {scenario}");
+    let mut suite = TestSuite::new(suite_name.as_str());
     for r in &c.rows {
-        let name = xml_escape(&r.metric);
-        if r.verdict.fails() {
-            out.push_str(&format!(
-                "    <testcase classname=\"{suite}\" name=\"{name}\">\n      <failure message=\"{}\"/>\n    </testcase>\n",
-                xml_escape(&failure_message(r))
-            ));
+        let status = if r.verdict.fails() {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(failure_message(r));
+            s
         } else {
-            out.push_str(&format!("    <testcase classname=\"{suite}\" name=\"{name}\"/>\n"));
-        }
+            TestCaseStatus::success()
+        };
+        let mut case = TestCase::new(r.metric.as_str(), status);
+        case.set_classname(suite_name.as_str());
+        suite.add_test_case(case);
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out.into_bytes()
+    let mut report = Report::new("poolsim check");
+    report.add_test_suite(suite);
+    report.to_string().expect("a JUnit report serialises").into_bytes()
 }
 
 /// One line per failing metric, for the terminal.
@@ -142,7 +133,7 @@ mod tests {
             ],
         };
         let xml = String::from_utf8(junit("a<b>&\"c\"", &c)).unwrap();
-        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert!(xml.contains("tests=\"2\"") && xml.contains("failures=\"1\""), "{xml}");
         assert_eq!(xml.matches("<failure ").count(), 1);
         assert!(xml.contains("a&lt;b&gt;&amp;&quot;c&quot;") && !xml.contains("a<b>"), "{xml}");
         assert!(xml.contains("10.000000 -&gt; 20.000000"), "{xml}");
@@ -151,6 +142,14 @@ mod tests {
         assert_eq!(json["passed"], false);
         assert_eq!(json["regressions"], 1);
         assert_eq!(json["metrics"][1]["verdict"], "improvement");
+        let same = Comparison { rows: vec![row("peak_sessions", 5.0, 5.0, Verdict::Unchanged)] };
+        let same: serde_json::Value =
+            serde_json::from_slice(&super::json("s", "b.json", &same)).unwrap();
+        assert_eq!(
+            same["metrics"][0]["verdict"],
+            Verdict::Unchanged.label(),
+            "JSON says what the table says"
+        );
 
         let t = table(&c);
         assert!(

@@ -3,7 +3,7 @@
 
 use super::{Failure, parse_overrides, thread_pool};
 use crate::check::{self, Baseline, ReportFormat, Tolerances};
-use crate::output;
+use crate::output::{self, provenance::Provenance};
 use crate::runner;
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,9 @@ pub struct CheckArgs {
 /// Runs the command.
 pub fn check(args: CheckArgs) -> Result<(), Failure> {
     let tolerances = Tolerances::parse(&args.tolerance).map_err(Failure::Input)?;
-    let scenario = scenario::load(&args.scenario, &parse_overrides(&args.set)?)?;
+    let overrides = parse_overrides(&args.set)?;
+    let scenario = scenario::load(&args.scenario, &overrides)?;
+    let provenance = Provenance::of_file(&args.scenario, &overrides, &scenario);
     let baseline = if args.write_baseline { None } else { Some(read_baseline(&args.baseline)?) };
     if let Some(b) = &baseline
         && b.scenario != scenario.name
@@ -56,8 +58,9 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     }
     let result = run(&scenario, &args)?;
     let Some(baseline) = baseline else {
-        let bytes =
-            Baseline::of(&scenario, &result.summaries).with_windows(&result.windows).to_json();
+        let bytes = Baseline::of(&scenario, &provenance, &result.summaries)
+            .with_windows(&result.windows)
+            .to_json();
         write(&args.baseline, &bytes)?;
         if !args.quiet {
             println!("{}: wrote baseline {}", scenario.name, args.baseline.display());
@@ -81,7 +84,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
         };
         write(path, &bytes)?;
     }
-    print(&scenario, &baseline, &comparison, &args);
+    print((&scenario, &provenance), &baseline, &comparison, &args);
     if comparison.failed() {
         return Err(Failure::Run(format!(
             "{}: {} metric(s) worse than {}",
@@ -126,21 +129,32 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     output::write_atomic(path, bytes).map_err(io)
 }
 
-fn print(scenario: &Scenario, baseline: &Baseline, c: &check::Comparison, args: &CheckArgs) {
+fn print(
+    (scenario, provenance): (&Scenario, &Provenance),
+    baseline: &Baseline,
+    c: &check::Comparison,
+    args: &CheckArgs,
+) {
     if !args.quiet {
         println!(
-            "{}: {} replications of {} (seed {}) against {}",
+            "{}: {} of {} (seed {}) against {}",
             scenario.name,
-            scenario.replications,
+            crate::output::numbers::replications(scenario.replications),
             scenario.duration,
             scenario.seed,
             args.baseline.display()
         );
         if baseline.seed != scenario.seed || baseline.replications != scenario.replications {
             println!(
-                "  note: the baseline used seed {} and {} replications",
-                baseline.seed, baseline.replications
+                "  note: the baseline used seed {} and {}",
+                baseline.seed,
+                crate::output::numbers::replications(baseline.replications)
             );
+        }
+        if let Some(p) = &baseline.provenance
+            && p.scenario_sha256 != provenance.scenario_sha256
+        {
+            println!("  note: the scenario file changed since the baseline was recorded");
         }
         print!("{}", check::report::table(c));
     }

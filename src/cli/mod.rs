@@ -2,8 +2,10 @@
 //! the shell around the pure core; all file I/O, progress bars and exit codes live here.
 
 mod check;
+mod fit;
 mod interrupt;
 mod plot;
+mod report;
 mod run;
 pub mod stats;
 mod sweep;
@@ -12,7 +14,6 @@ mod validate;
 use crate::one_line::one_line;
 use crate::scenario::{Override, ScenarioError};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// poolsim: a deterministic discrete-event simulator of virtual-desktop host pools.
@@ -31,13 +32,14 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Draw the pictures of an earlier run or sweep from the CSV files in its directory.
     Plot(plot::PlotArgs),
-    /// Check a scenario file and say what is wrong with it.
-    Validate {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-    },
+    /// Write report.html for an earlier run or sweep: the answer, the pictures, the scenario.
+    Report(report::ReportArgs),
+    /// Check a scenario file and say everything that is wrong with it.
+    Validate(validate::ValidateArgs),
     /// Run a scenario and compare its metrics with a baseline (exit 1 on a regression).
     Check(check::CheckArgs),
+    /// Fit a synthetic workload to a connection log and write it as a scenario.
+    Fit(fit::FitArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -49,6 +51,9 @@ pub enum Failure {
     /// Anything else (an output that cannot be written…). Exit code 1.
     #[error("{0}")]
     Run(String),
+    /// A sweep ran but no point meets every `--goal`. Exit code 3.
+    #[error("{0}")]
+    GoalNotMet(String),
     /// Stopped by Ctrl-C after keeping what was finished. Exit code 130 (128 + SIGINT).
     #[error("{0}")]
     Interrupted(String),
@@ -71,8 +76,20 @@ impl Failure {
         match self {
             Failure::Input(_) => ExitCode::from(2),
             Failure::Run(_) => ExitCode::from(1),
+            Failure::GoalNotMet(_) => ExitCode::from(3),
             Failure::Interrupted(_) => ExitCode::from(130),
         }
+    }
+}
+
+/// Reads output file `name` of folder `dir` (`poolsim plot`, `poolsim report`): `None` when
+/// the run did not write it.
+fn read_output(dir: &std::path::Path, name: &str) -> Result<Option<Vec<u8>>, Failure> {
+    let path = dir.join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::Input(format!("{}: cannot read: {e}", path.display()))),
     }
 }
 
@@ -92,6 +109,10 @@ pub fn main() -> ExitCode {
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(f @ Failure::GoalNotMet(_)) => {
+            eprintln!("goal not met: {f}");
+            f.exit_code()
+        }
         Err(f) => {
             eprintln!("error: {}", one_line(&f.to_string()));
             f.exit_code()
@@ -119,8 +140,10 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Plot(args) => plot::plot(args),
-        Command::Validate { scenario } => validate::validate(&scenario),
+        Command::Report(args) => report::report(args),
+        Command::Validate(args) => validate::validate(args),
         Command::Check(args) => check::check(args),
+        Command::Fit(args) => fit::fit(args),
     }
 }
 

@@ -40,21 +40,16 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     if !dir.is_dir() {
         return Err(Failure::Input(format!("{}: not a directory", dir.display())));
     }
-    let read = |name: &str| -> Result<Option<Vec<u8>>, Failure> {
-        let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Failure::Input(format!("{}: cannot read: {e}", path.display()))),
-        }
-    };
+    let read = |name: &str| super::read_output(dir, name);
     let (ts, up, sw) = (read("timeseries.csv")?, read("update.csv")?, read("sweep.csv")?);
     let hourly = read("hourly.csv")?;
+    let sj = read("sweep.json")?;
     let inputs = Inputs {
         timeseries: ts.as_deref(),
         update: up.as_deref(),
         sweep: sw.as_deref(),
         hourly: hourly.as_deref(),
+        sweep_json: sj.as_deref(),
     };
     let images =
         plot::draw_all(&inputs).map_err(|e| Failure::Input(format!("{}/{e}", dir.display())))?;

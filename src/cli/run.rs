@@ -3,7 +3,7 @@
 use super::stats::{RunStats, process_cpu_seconds};
 use super::{Failure, parse_overrides, seed_and_replications, thread_pool};
 use crate::model::update::UpdateStatus;
-use crate::output::{self, folder::OutputFolder};
+use crate::output::{self, folder::OutputFolder, numbers, provenance::Provenance};
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
@@ -31,12 +31,19 @@ pub struct RunArgs {
     /// to keep runs fast in pipelines — `poolsim plot DIR` draws them later.
     #[arg(long)]
     pub plot: bool,
+    /// Also write connections.csv: replication 0's connections as WVDConnections rows
+    /// (the replay reads them back).
+    #[arg(long)]
+    pub export_connections: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
     /// Set any scenario key by dotted path, e.g. --set pool.hosts=20 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Also write report.html: the answer, the pictures and the scenario on one page.
+    #[arg(long)]
+    pub report: bool,
     /// Print and record (in summary.json) events processed, events per second, peak queue
     /// length and peak memory. Makes summary.json differ from run to run.
     #[arg(long)]
@@ -46,16 +53,19 @@ pub struct RunArgs {
     pub force: bool,
 }
 
-/// Loads a scenario with overrides and the command-line seed and replications.
-pub fn load(args: &RunArgs) -> Result<Scenario, Failure> {
+/// Loads a scenario with overrides and the command-line seed and replications; returns it with
+/// its provenance.
+pub fn load(args: &RunArgs) -> Result<(Scenario, Provenance), Failure> {
     let mut overrides = parse_overrides(&args.set)?;
     overrides.extend(seed_and_replications(args.seed, args.replications)?);
-    Ok(scenario::load(&args.scenario, &overrides)?)
+    let scenario = scenario::load(&args.scenario, &overrides)?;
+    let provenance = Provenance::of_file(&args.scenario, &overrides, &scenario);
+    Ok((scenario, provenance))
 }
 
 /// Runs the command.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    let scenario = load(&args)?;
+    let (scenario, provenance) = load(&args)?;
     super::print_warnings(&args.scenario, &scenario);
     super::check_work(
         &args.scenario.display().to_string(),
@@ -73,17 +83,23 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.quiet,
     );
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
+    let keep_trace = args.trace || args.export_connections;
     let result = pool
-        .install(|| runner::run(&scenario, args.trace, &|| progress.inc()))
+        .install(|| runner::run(&scenario, keep_trace, &|| progress.inc()))
         .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
         RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
     });
     progress.finish();
-    write_outputs(&mut folder, &scenario, &result, stats.as_ref())?;
+    let files = Files { scenario: &scenario, provenance: &provenance, source: &args.scenario };
+    let wanted = Wanted { trace: args.trace, connections: args.export_connections };
+    write_outputs(&mut folder, &files, &result, stats.as_ref(), wanted)?;
     if args.plot {
         super::plot::plot_dir(&folder.staging()?)?;
+    }
+    if args.report {
+        super::report::write_report(&folder.staging()?)?;
     }
     folder.publish()?;
     drop(folder);
@@ -96,31 +112,59 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What a run's files describe besides its results.
+struct Files<'a> {
+    scenario: &'a Scenario,
+    provenance: &'a Provenance,
+    /// The scenario file, copied into the outputs as `scenario.toml` for the report.
+    source: &'a Path,
+}
+
+/// The optional files a run writes.
+#[derive(Clone, Copy)]
+struct Wanted {
+    trace: bool,
+    connections: bool,
+}
+
 /// Writes the run's files into the folder being written (published by the caller).
 fn write_outputs(
     folder: &mut OutputFolder,
-    scenario: &Scenario,
+    f: &Files,
     run: &RunOutput,
     stats: Option<&RunStats>,
+    wanted: Wanted,
 ) -> Result<(), Failure> {
+    let scenario = f.scenario;
+    let clock = output::Clock::of(scenario);
+    let summary = output::tables::summary_json_with_stats(scenario, f.provenance, run, stats);
+    let source = std::fs::read(f.source)
+        .map_err(|e| Failure::Run(format!("cannot read {} again: {e}", f.source.display())))?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.json", output::tables::summary_json_with_stats(scenario, run, stats)),
+        ("summary.json", summary),
         ("replications.csv", output::replications_csv(run)),
         ("hourly.csv", output::hourly::hourly_csv(&run.hourly)),
+        ("scenario.toml", source),
     ];
     if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
-        files.push(("timeseries.csv", output::timeseries_csv(rows)));
+        let cfg = crate::model::ModelConfig::new(scenario);
+        files.push(("timeseries.csv", output::power::timeseries_csv_for(&cfg, rows, &clock)));
     }
     if let Some(rows) = run.replications.first().and_then(|r| r.assignments.as_ref()) {
         files.push(("assignments.csv", crate::scenario::assignments_csv::assignments_csv(rows)));
     }
     if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
-        files.push(("trace.csv", output::trace_csv(trace)));
+        if wanted.trace {
+            files.push(("trace.csv", output::trace_csv(trace)));
+        }
+        if wanted.connections {
+            files.push(("connections.csv", export_connections(scenario, trace)));
+        }
     }
     if !scenario.all_updates().is_empty()
         && let Some(first) = run.replications.first()
     {
-        files.push(("update.csv", output::update_csv(&first.update_rows)));
+        files.push(("update.csv", output::update_csv(&first.update_rows, &clock)));
     }
     for (name, bytes) in files {
         folder.write(name, &bytes)?;
@@ -129,14 +173,18 @@ fn write_outputs(
 }
 
 fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {
-    println!("{}: {} replications of {}", scenario.name, scenario.replications, scenario.duration);
+    let reps = numbers::replications(scenario.replications);
+    println!("{}: {reps} of {}", scenario.name, scenario.duration);
     let w = crate::metrics::METRICS.iter().map(|d| d.name.len()).max().unwrap_or(32);
     for (name, s) in &run.summaries.0 {
         let Some(mean) = s.mean else { continue };
-        match s.ci95 {
-            Some([lo, hi]) => println!("  {name:<w$} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})"),
-            None => println!("  {name:<w$} {mean:>14.6}"),
+        if numbers::kind(name) == numbers::Kind::Code {
+            continue;
         }
+        println!("  {name:<w$} {}", numbers::show_with_ci(name, mean, s.ci95));
+    }
+    if let Some(line) = update_done(scenario, &run.summaries) {
+        println!("  {line}");
     }
     print_windows(run, w);
     for i in 0..scenario.all_updates().len() {
@@ -153,20 +201,25 @@ fn print_windows(run: &RunOutput, w: usize) {
         for (name, s) in &summaries.0 {
             let Some(mean) = s.mean else { continue };
             let w = w - 2;
-            match s.ci95 {
-                Some([lo, hi]) => {
-                    println!("    {name:<w$} {mean:>14.6}  (95% CI {lo:.6} .. {hi:.6})")
-                }
-                None => println!("    {name:<w$} {mean:>14.6}"),
-            }
+            println!("    {name:<w$} {}", numbers::show_with_ci(name, mean, s.ci95));
         }
     }
+}
+
+/// "update started Tue 22:00, done Wed 06:10 (490 min)"; with several updates only the
+/// longest one's length is known.
+fn update_done(scenario: &Scenario, summaries: &crate::metrics::Summaries) -> Option<String> {
+    if let Some(w) = output::window::UpdateWindow::of(scenario, summaries) {
+        return Some(w.sentence());
+    }
+    let minutes = summaries.get(crate::sweep::goal::UPDATE_TIME_METRIC)?.mean?;
+    Some(format!("longest update took {minutes:.0} min"))
 }
 
 /// How an update ended across replications, e.g. "succeeded 9, failed 1 (of 10)".
 fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
     let mut counts: Vec<(UpdateStatus, usize)> = Vec::new();
-    let mut total = 0;
+    let mut total = 0u32;
     for s in statuses {
         total += 1;
         match counts.iter_mut().find(|(k, _)| *k == s) {
@@ -176,5 +229,24 @@ fn update_tally(statuses: impl Iterator<Item = UpdateStatus>) -> String {
     }
     counts.sort_by_key(|(s, _)| s.code().unwrap_or(f64::MAX) as u64);
     let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{} {n}", s.name())).collect();
-    format!("{} (of {total} replications)", parts.join(", "))
+    format!("{} (of {})", parts.join(", "), numbers::replications(total))
+}
+
+/// `connections.csv`: a replay keeps its log's dates; a synthetic run starts on a Monday.
+fn export_connections(
+    scenario: &Scenario,
+    trace: &[crate::metrics::trace::TraceRecord],
+) -> Vec<u8> {
+    use output::connections::{ExportPool, SYNTHETIC_ORIGIN_UTC_MS, connections_csv};
+    let log = scenario.workload.replay.as_ref().and_then(|r| r.log.as_ref());
+    let pool = ExportPool {
+        origin_utc_ms: log.map_or(SYNTHETIC_ORIGIN_UTC_MS, |l| l.origin_utc_ms),
+        name: &scenario.name,
+        pool_type: if scenario.pool.kind.is_personal() {
+            "PersonalDesktop"
+        } else {
+            "SharedDesktop"
+        },
+    };
+    connections_csv(trace, &pool)
 }

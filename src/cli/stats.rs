@@ -1,6 +1,6 @@
 //! `poolsim run --stats`: how fast the run went and how much it held at once.
 //!
-//! Wall-clock time and memory are read here, at the shell's edge — the core never reads the
+//! Wall-clock time, CPU time and memory are read here, at the shell's edge — the core never reads the
 //! clock — and they only reach `summary.json` when asked for, since they make it differ from
 //! run to run.
 
@@ -42,7 +42,7 @@ impl RunStats {
             wall_seconds: secs,
             events_per_second: per(secs),
             cpu_seconds: cpu,
-            events_per_cpu_second: cpu.map(per),
+            events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(per),
             threads,
             peak_queue: run.replications.iter().map(|r| r.stats.peak_queue).max().unwrap_or(0),
             peak_rss_bytes: peak_rss_bytes(),
@@ -70,32 +70,43 @@ impl RunStats {
     }
 }
 
-/// Peak resident set size of this process: `VmHWM` in `/proc/self/status` (Linux).
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 =
-        line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib * 1024)
+/// The process's resource use so far, from the operating system (`getrusage`).
+fn usage() -> Option<libc::rusage> {
+    // SAFETY: `getrusage` only writes the struct it is given; a zeroed `rusage` is valid.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer to an owned struct.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    (rc == 0).then_some(u)
 }
 
-/// CPU time used by this process so far, user + system, all threads: fields 14 and 15 of
-/// `/proc/self/stat`, in clock ticks of 1/100 s (Linux's fixed USER_HZ).
+/// Peak resident set size of this process, in bytes (`ru_maxrss`: KiB on Linux, bytes on
+/// macOS).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let kib_or_bytes = u64::try_from(usage()?.ru_maxrss).ok().filter(|&v| v > 0)?;
+    Some(if cfg!(target_os = "macos") { kib_or_bytes } else { kib_or_bytes * 1024 })
+}
+
+/// CPU time used by this process so far, user + system, all threads, in seconds (at the
+/// system's microsecond resolution, not the 1/100 s ticks of `/proc`).
 pub fn process_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+    let u = usage()?;
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Some(secs(u.ru_utime) + secs(u.ru_stime))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn peak_rss_is_read_on_linux() {
-        if cfg!(target_os = "linux") {
-            let rss = super::peak_rss_bytes().expect("VmHWM is present on Linux");
-            assert!(rss > 1024 * 1024, "a running test binary holds more than 1 MiB: {rss}");
+    fn the_operating_system_reports_memory_and_cpu_time() {
+        let rss = super::peak_rss_bytes().expect("getrusage reports the peak RSS");
+        assert!(rss > 1024 * 1024, "a running test binary holds more than 1 MiB: {rss}");
+        let before = super::process_cpu_seconds().expect("getrusage reports CPU time");
+        // Burn a little CPU; the count is used so the loop is not optimised away.
+        let mut x = 0u64;
+        for i in 0..50_000_000u64 {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(i));
         }
+        let after = super::process_cpu_seconds().unwrap();
+        assert!(after > before, "CPU time moves with work ({before} -> {after}, {x})");
     }
 }

@@ -10,6 +10,7 @@ use crate::metrics::METRICS;
 use crate::output::folder::OutputFolder;
 use crate::output::write_atomic;
 use crate::scenario;
+use crate::sweep::file::{AxisFile, SweepFile};
 use crate::sweep::{
     self, Axis, Goal, PointJob, PointResult, SweepRow, SweepTable, Verdict, partial,
 };
@@ -43,13 +44,20 @@ pub struct SweepArgs {
     /// (repeatable): report the cheapest point meeting all of them.
     #[arg(long = "goal", value_name = "METRIC<=VALUE")]
     pub goals: Vec<String>,
+    /// With --goal: "cheapest" is the lowest mean of this metric [default: cost when the
+    /// scenario has [cost], else the fewest hosts].
+    #[arg(long, value_name = "METRIC")]
+    pub minimize: Option<String>,
     /// Continue an interrupted sweep in the same output directory.
     #[arg(long)]
     pub resume: bool,
     /// Also draw sweep_<metric>.png/.svg (or later: poolsim plot DIR).
     #[arg(long)]
     pub plot: bool,
-    /// Print nothing but errors.
+    /// Also write report.html: the goal's answer, the points, the pictures on one page.
+    #[arg(long)]
+    pub report: bool,
+    /// Print nothing but errors and the goal's answer.
     #[arg(long)]
     pub quiet: bool,
     /// Run even when the estimated work is above the ceiling (see README, "Limits").
@@ -66,6 +74,8 @@ struct Plan {
     header: Vec<String>,
     /// The window metric columns (`metric[window]`), after the catalog's.
     windows: Vec<String>,
+    /// `sweep.json`.
+    file: SweepFile,
     /// Identifies the sweep for `--resume`: the columns and every point's full scenario.
     fingerprint: Vec<u8>,
     out: PathBuf,
@@ -78,6 +88,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|g| Goal::parse(g).map_err(|m| Failure::Input(format!("--goal {m}"))))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(m) = &args.minimize {
+        if crate::metrics::catalog::def(m).is_none() {
+            let msg = format!(
+                "--minimize \"{}\" is not a metric (see the README's metric table)",
+                m.escape_debug()
+            );
+            return Err(Failure::Input(msg));
+        }
+        if goals.is_empty() {
+            return Err(Failure::Input("--minimize only applies with --goal".into()));
+        }
+    }
     let plan = plan(&args)?;
     for g in &goals {
         if crate::metrics::summary::split_window(&g.metric).1.is_some()
@@ -110,21 +132,39 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         rows: rows.into_values().collect(),
     };
     // The finished sweep replaces the folder whole: the plan and partial file go with it.
+    let mut sweep_json = serde_json::to_vec_pretty(&plan.file).expect("sweep.json serialises");
+    sweep_json.push(b'\n');
+    folder.write("sweep.json", &sweep_json)?;
+    folder.write("sweep_long.csv", &table.to_long_csv())?;
     folder.write("sweep.csv", &table.to_csv())?;
     let staging = folder.staging()?;
+    let verdict = sweep::choose_minimizing(&table, &goals, args.minimize.as_deref())
+        .filter(|_| !goals.is_empty());
     if !args.quiet {
-        let reps = plan.jobs.first().map_or(0, |j| j.scenario.replications);
-        let sweep_csv = plan.out.join("sweep.csv");
-        println!("{} points × {reps} replications → {}", table.rows.len(), sweep_csv.display());
+        let reps = crate::output::numbers::replications(plan.file.replications);
+        println!("{}: {} points × {reps}", plan.file.scenario, table.rows.len());
+        print!("{}", sweep::summary::points_table(&table, &goals, verdict.as_ref()));
+        println!("outputs in {}", plan.out.display());
     }
-    if !goals.is_empty() {
-        report_goals(&table, &goals, &staging, args.quiet)?;
+    if let Some(verdict) = &verdict {
+        write_goal_json(&table, &goals, verdict, &staging)?;
+        // The answer is what the planner asked for: printed even with --quiet.
+        println!("{}", sweep::goal::describe(&table, &goals, verdict));
     }
     if args.plot {
         super::plot::plot_dir(&staging)?;
     }
+    if args.report {
+        super::report::write_report(&staging)?;
+    }
     folder.publish()?;
-    Ok(())
+    match verdict {
+        Some(Verdict::NoneMet { .. }) => Err(Failure::GoalNotMet(format!(
+            "no point of the sweep meets every goal (outputs in {})",
+            plan.out.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn io(path: &Path, e: std::io::Error) -> Failure {
@@ -173,7 +213,48 @@ fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
     let fingerprint = format!("{}\n{unswept:?}\n{axes:?}\n", header.join(",")).into_bytes();
     let name = jobs.first().map_or("sweep".to_string(), |j| format!("{}-sweep", j.scenario.name));
     let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(name));
-    Ok(Plan { axes, jobs, values, header, windows, fingerprint, out })
+    let file = sweep_file(args, &axes, &base, &jobs)?;
+    Ok(Plan { axes, jobs, values, header, windows, file, fingerprint, out })
+}
+
+/// What `sweep.json` records of the sweep about to run.
+fn sweep_file(
+    args: &SweepArgs,
+    axes: &[Axis],
+    base: &[scenario::Override],
+    jobs: &[PointJob],
+) -> Result<SweepFile, Failure> {
+    let first =
+        &jobs.first().ok_or_else(|| Failure::Input("--set: no point to run".into()))?.scenario;
+    // The pool before the swept values; the first point's when the file needs them to load.
+    let unswept = scenario::load(&args.scenario, base).ok();
+    let mut provenance = crate::output::provenance::Provenance::of_file(
+        &args.scenario,
+        base,
+        unswept.as_ref().unwrap_or(first),
+    );
+    provenance.overrides.extend(args.set.iter().map(|s| s.trim().to_string()));
+    let is_range = |text: &str| text.split_once('=').is_some_and(|(_, v)| v.contains(".."));
+    Ok(SweepFile {
+        provenance,
+        scenario: first.name.clone(),
+        replications: first.replications,
+        seed: first.seed,
+        axes: axes
+            .iter()
+            .zip(&args.set)
+            .map(|(a, text)| AxisFile {
+                path: a.path.clone(),
+                values: a
+                    .values
+                    .iter()
+                    .map(|v| sweep::goal::typed(&sweep::grid::display(v)))
+                    .collect(),
+                range: is_range(text),
+            })
+            .collect(),
+        goals: args.goals.iter().map(|g| g.trim().to_string()).collect(),
+    })
 }
 
 /// Starts a new sweep: the folder is replaced by one holding only the plan and an empty
@@ -305,24 +386,16 @@ fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
     }
 }
 
-/// Prints the answer to the goals and writes it to `goal.json`.
-fn report_goals(
+/// Writes the answer to the goals to `goal.json`.
+fn write_goal_json(
     table: &SweepTable,
     goals: &[Goal],
+    verdict: &Verdict,
     out: &Path,
-    quiet: bool,
 ) -> Result<(), Failure> {
-    let Some(verdict) = sweep::choose(table, goals) else { return Ok(()) };
-    let report = sweep::goal::report(table, goals, &verdict);
+    let report = sweep::goal::report(table, goals, verdict);
     let path = out.join("goal.json");
     let mut bytes = serde_json::to_vec_pretty(&report).expect("goal report serialises");
     bytes.push(b'\n');
-    write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
-    if !quiet {
-        println!("{}", sweep::goal::describe(table, goals, &verdict));
-    }
-    if matches!(verdict, Verdict::NoneMet { .. }) && quiet {
-        eprintln!("{}", sweep::goal::describe(table, goals, &verdict));
-    }
-    Ok(())
+    write_atomic(&path, &bytes).map_err(|e| io(&path, e))
 }

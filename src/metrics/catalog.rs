@@ -91,6 +91,29 @@ metrics! {
     AssignmentActionsRefused = "assignment_actions_refused", Lower,
         "scheduled assign/reassign actions the run-time assignments did not allow";
     HostsAssigned = "hosts_assigned", Neither, "hosts with an owner at the end of the run";
+    // Power, autoscale and cost (model/power.rs): absent unless the scenario has [autoscale],
+    // [cost] or pooled Start VM on Connect.
+    HostHoursRunning = "host_hours_running", Lower,
+        "host-hours allocated (running or starting: billed)";
+    HostHoursStopped = "host_hours_stopped", Neither,
+        "host-hours deallocated (only the disks are billed)";
+    Cost = "cost", Lower, "host_hours_running x host_hour + host_hours_stopped x stopped_host_hour (with [cost])";
+    PeakHostsRunning = "peak_hosts_running", Neither, "most hosts allocated at once";
+    HostsStarted = "hosts_started", Neither, "host starts (autoscale, Start VM on Connect)";
+    HostsStopped = "hosts_stopped", Neither, "host deallocations by autoscale";
+    ForcedLogoffsScaling = "forced_logoffs_scaling", Lower,
+        "sessions ended by autoscale (ramp-down force log-off, stopping a host)";
+    MeanCapacityUsedPct = "mean_capacity_used_pct", Neither,
+        "time-weighted sessions / (limit x hosts open for new sessions), in percent";
+    LoginFailuresHostStarting = "login_failures_host_starting", Lower,
+        "logins that failed while a host was booting (they missed it, or it came up full)";
+    // --- Replayed connection logs (model/replay.rs); absent for synthetic workloads ---
+    LogConnections = "log_connections", Neither,
+        "connections of the replayed log that log in within the measured time";
+    LogFailedConnections = "log_failed_connections", Neither,
+        "of those, connections that failed in the log (Started, never Connected)";
+    LogRowsSkipped = "log_rows_skipped", Neither,
+        "log rows left out: other host pools, connections begun before the log";
     // --- Users, faults (model/retry.rs, model/logon.rs, model/faults.rs); absent unless the
     // scenario sets workload.retry, workload.logon or [faults] ---
     UsersDenied = "users_denied", Lower,
@@ -154,6 +177,7 @@ mod tests {
     #[test]
     fn typed_ids_point_at_their_catalog_rows() {
         assert_eq!(METRICS[Metric::LoginsAttempted as usize].name, "logins_attempted");
+        assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
         assert_eq!(METRICS[Metric::HostsAssigned as usize].name, "hosts_assigned");
         assert_eq!(METRICS[Metric::SessionsLostToFaults as usize].name, "sessions_lost_to_faults");
         assert_eq!(METRICS.len(), Metric::SessionsLostToFaults as usize + 1);

@@ -48,6 +48,11 @@ impl Balancer {
         self.algorithm
     }
 
+    /// Switches the algorithm; the index does not depend on it.
+    pub fn set_algorithm(&mut self, algorithm: LoadBalancer) {
+        self.algorithm = algorithm;
+    }
+
     /// Records whether `host` is a candidate, in which tier and with how many sessions.
     /// `None` removes it. Cheap when nothing changed.
     pub fn set(&mut self, host: HostId, entry: Option<(Tier, u32)>) {

@@ -3,11 +3,19 @@
 //! that reads the scenario format; the rest of the model never sees file types, names or raw
 //! integers from the file.
 
+use super::autoscale::{Phase, PhaseRules, PlanConfig, Schedule};
 use super::host::HostId;
+use super::scaling_script::ScriptConfig;
 use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
 use crate::engine::SimTime;
 use crate::engine::time::HOUR;
+use crate::scenario::PoolKind;
+use crate::scenario::autoscale::{
+    AutoscaleSpec, DuringUpdate, PeakHours, ScalerKind, ScheduleSpec, StopHostsWhen,
+};
+use crate::scenario::connection_log::ConnectionLog;
+use crate::scenario::instant::TimeOfDay;
 use crate::scenario::names::{host_number, user_id};
 use crate::scenario::planned_names;
 use crate::scenario::{
@@ -47,6 +55,10 @@ pub struct ModelConfig {
     /// Users, faults and windows (`model/retry.rs`, `model/attendance.rs`, `model/logon.rs`,
     /// `model/faults.rs`, `metrics/windows.rs`).
     pub behaviour: UsersConfig,
+    /// Power states, autoscale and cost (`None` when the scenario uses none of them).
+    pub power: Option<PowerConfig>,
+    /// A replayed connection log (`None` for synthetic workloads).
+    pub replay: Option<ReplayConfig>,
 }
 
 /// How users behave beyond arrivals and sessions, host faults, and the reporting windows.
@@ -234,7 +246,11 @@ impl ModelConfig {
     /// Resolves a validated scenario.
     pub fn new(s: &Scenario) -> Self {
         let p = &s.pool;
-        let users = s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32);
+        let replay = s.workload.replay.as_ref().and_then(|r| r.log.as_deref()).map(replay);
+        let users = match &replay {
+            Some(r) => Some(r.names.len() as u32),
+            None => s.workload.users.map(|u| u.clamp(0, i64::from(u32::MAX)) as u32),
+        };
         let pool = PoolConfig {
             hosts: p.host_count(),
             name_prefix: p.name_prefix.clone(),
@@ -273,7 +289,11 @@ impl ModelConfig {
             time_bin: s.time_bin.0,
             users,
             arrivals: w.arrivals.as_slice().iter().map(arrival).collect(),
-            session: sampler(&w.session),
+            session: match (&w.session, &replay) {
+                (Some(d), _) => sampler(d),
+                (None, Some(r)) => Sampler::Fixed(mean_connection(r)),
+                (None, None) => Sampler::Fixed(0),
+            },
             reconnect: w.reconnect.as_ref().map(chance),
             relogin: w.relogin.as_ref().map(chance),
             actions,
@@ -281,7 +301,9 @@ impl ModelConfig {
             deployments,
             personal: personal(s, &host, &user),
             behaviour: behaviour(s),
+            power: power(s, &host),
             pool,
+            replay,
         }
     }
 }
@@ -416,4 +438,174 @@ pub fn sampler(dist: &SessionDist) -> Sampler {
         SessionDist::Uniform { min, max } => Sampler::Uniform(min.0, max.0),
         SessionDist::Until { time, sd } => Sampler::Until { time: time.0, sd: sd.0 as f64 },
     }
+}
+
+/// Power states of a pooled pool: what starts and stops hosts, and what they cost.
+pub struct PowerConfig {
+    /// Time from a start to a running host.
+    pub boot_time: Sampler,
+    /// Hosts running at time 0 (`None`: what the scaler asks at time 0, or all).
+    pub initial_running: Option<u32>,
+    /// Hosts the scaler never starts, stops or drains.
+    pub excluded: Vec<HostId>,
+    /// The scaling plan or script, if any.
+    pub scaler: Option<Scaler>,
+    /// What the scaler does while a session host update runs.
+    pub during_update: DuringUpdate,
+    /// Pooled Start VM on Connect.
+    pub start_vm_on_connect: bool,
+    /// Prices (`[cost]`).
+    pub prices: Option<Prices>,
+}
+
+/// What drives a pool's power.
+pub enum Scaler {
+    /// An autoscale scaling plan.
+    Plan(PlanConfig),
+    /// The older 15-minute scaling script.
+    Script(ScriptConfig),
+}
+
+/// Prices per host-hour.
+#[derive(Debug, Clone, Copy)]
+pub struct Prices {
+    /// Per running (allocated) host-hour.
+    pub host_hour: f64,
+    /// Per deallocated host-hour.
+    pub stopped_host_hour: f64,
+}
+
+fn power(s: &Scenario, host: &impl Fn(&str) -> Option<HostId>) -> Option<PowerConfig> {
+    let p = &s.pool;
+    let svoc = p.kind == PoolKind::Pooled && p.start_vm_on_connect == Some(true);
+    if s.autoscale.is_none() && s.cost.is_none() && !svoc {
+        return None;
+    }
+    let a = s.autoscale.as_ref();
+    let boot = a.map_or_else(|| p.boot_time_dist(), |a| a.boot_time.clone());
+    let mut excluded: Vec<HostId> =
+        a.map(|a| a.exclude.iter().filter_map(|n| host(n)).collect()).unwrap_or_default();
+    excluded.sort_unstable();
+    excluded.dedup();
+    Some(PowerConfig {
+        boot_time: sampler(&boot),
+        initial_running: a
+            .and_then(|a| a.initial_running)
+            .map(|n| n.clamp(0, i64::from(u32::MAX)) as u32),
+        excluded,
+        scaler: a.map(|a| scaler(a, p)),
+        during_update: a.map(|a| a.during_update).unwrap_or_default(),
+        start_vm_on_connect: svoc,
+        prices: s
+            .cost
+            .as_ref()
+            .map(|c| Prices { host_hour: c.host_hour, stopped_host_hour: c.stopped_host_hour }),
+    })
+}
+
+fn scaler(a: &AutoscaleSpec, p: &crate::scenario::PoolSpec) -> Scaler {
+    match a.kind {
+        ScalerKind::ScalingPlan => Scaler::Plan(PlanConfig {
+            schedules: a.schedules.iter().map(schedule).collect(),
+            evaluation_delay: a.evaluation_delay.0,
+            check_interval: a.check_interval.0.max(1),
+        }),
+        ScalerKind::ScalingScript => {
+            let peak = a.peak.unwrap_or(PeakHours { start: TimeOfDay(0), end: TimeOfDay(0) });
+            Scaler::Script(ScriptConfig {
+                interval: a.interval.0.max(1),
+                peak_start: peak.start.0,
+                peak_end: peak.end.0,
+                threshold_per_cpu: a.session_threshold_per_cpu.unwrap_or(1.0),
+                vcpus: a.vcpus.or(p.vcpus).unwrap_or(1).clamp(1, 1024) as u32,
+                min_hosts: a.min_hosts.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+                force_logoff_after: (a.force_logoff_after.0 > 0).then_some(a.force_logoff_after.0),
+            })
+        }
+    }
+}
+
+fn schedule(s: &ScheduleSpec) -> Schedule {
+    let phases = s.phases();
+    let pct = |v: Option<i64>| v.unwrap_or(0).clamp(0, 100) as u32;
+    let (up, down) = (&s.ramp_up, &s.ramp_down);
+    let rules = |i: usize, phase: Phase| {
+        let spec = phases[i].1;
+        let own = if i < 2 { up } else { down };
+        let default_lb = if phase == Phase::RampUp {
+            LoadBalancer::BreadthFirst
+        } else {
+            LoadBalancer::DepthFirst
+        };
+        PhaseRules {
+            phase,
+            balancer: spec.load_balancer.unwrap_or(default_lb),
+            min_pct: pct(own.min_hosts_pct),
+            threshold_pct: pct(own.capacity_threshold_pct).max(1),
+            force_wait: (phase == Phase::RampDown && spec.force_logoff == Some(true))
+                .then(|| spec.wait.map_or(0, |w| w.0)),
+            stop_when: if i < 2 {
+                StopHostsWhen::ZeroSessions
+            } else {
+                down.stop_hosts_when.unwrap_or_default()
+            },
+        }
+    };
+    Schedule {
+        name: s.name.clone(),
+        days: s.days.mask().unwrap_or(0),
+        starts: phases.map(|(_, p)| p.start.0),
+        rules: std::array::from_fn(|i| rules(i, Phase::ALL[i])),
+    }
+}
+
+/// The replay of a connection log read at load time.
+fn replay(log: &ConnectionLog) -> ReplayConfig {
+    let connections = log
+        .connections
+        .iter()
+        .map(|c| Connection {
+            login: c.login,
+            end: c.end,
+            user: c.user,
+            next: c.next,
+            connected: c.connected,
+        })
+        .collect();
+    ReplayConfig::new(log.users.clone(), connections, log.rows_skipped)
+}
+
+/// The mean length of the log's connected connections that ended (one minute if none did).
+fn mean_connection(r: &ReplayConfig) -> SimTime {
+    let ended = r.connections.iter().filter(|c| c.connected && c.end != SimTime::MAX);
+    let (n, total) =
+        ended.fold((0u64, 0u128), |(n, t), c| (n + 1, t + u128::from(c.end - c.login)));
+    if n == 0 { crate::engine::time::MINUTE } else { (total / u128::from(n)) as SimTime }
+}
+
+/// One logged connection, resolved to the simulated clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// When it logs in (the logged Connected time, or Started when it never connected).
+    pub login: SimTime,
+    /// When it ends (`SimTime::MAX`: still open at the log's end).
+    pub end: SimTime,
+    /// Who.
+    pub user: u32,
+    /// The reconnection that continues its session, or [`NO_CONNECTION`].
+    pub next: u32,
+    /// It reached Connected in the log.
+    pub connected: bool,
+}
+
+/// The replayed log.
+pub struct ReplayConfig {
+    /// User names from the log; a user's id is its index.
+    pub names: Vec<String>,
+    /// The connections, by login time.
+    pub connections: Vec<Connection>,
+    /// The connections that continue nothing, by login time: the arrivals.
+    pub heads: Vec<u32>,
+    /// Rows of the log left out (other host pools, connections begun before the log).
+    pub rows_skipped: u64,
 }

@@ -3,8 +3,10 @@
 //! Drain mode is the admin's (scheduled `drain_on`/`drain_off` actions) except while a session
 //! host update runs or is paused: then the update owns drain mode on every host and an admin
 //! drain action is refused (MODEL.md, session host update: "while an update runs, drain mode
-//! is controlled by the update, not by the admin"). Power state (running, stopped) belongs to
-//! the personal pool's Start VM on Connect and idle stops. A feature that wants to drain or
+//! is controlled by the update, not by the admin"). Power state (running, starting, stopped)
+//! belongs, in personal pools, to Start VM on Connect and idle stops (`model/personal.rs`) and,
+//! in pooled pools, to autoscale and pooled Start VM on Connect (`model/power.rs`); autoscale
+//! drains hosts only while the admin owns drain mode (see [`Control::scaler_may_drain`]). A feature that wants to drain or
 //! power a host asks here first, and says here when it takes or gives back control.
 
 /// Who owns the pool's drain mode.
@@ -43,6 +45,12 @@ impl Control {
         }
         self.admin_drain_refused += 1;
         false
+    }
+
+    /// Whether a scaler (autoscale, the scaling script) may drain or undrain hosts now: only
+    /// while no update owns drain mode.
+    pub fn scaler_may_drain(&self) -> bool {
+        self.drain == DrainOwner::Admin
     }
 
     /// Admin drain actions refused so far.

@@ -30,6 +30,10 @@ pub enum Event {
     Users(UsersEvent),
     /// A host fault or repair (`model/faults.rs`).
     Fault(FaultEvent),
+    /// Power states and autoscale (`model/power.rs`).
+    Power(PowerEvent),
+    /// A replayed connection log's logins, ends and returns (`model/replay.rs`).
+    Replay(ReplayEvent),
 }
 
 /// The users' own events.
@@ -94,6 +98,38 @@ pub enum LifecycleEvent {
     Registered { deployment: u32, n: u32 },
     /// A registered host's agent upgrade is over.
     AgentReady { host: HostId },
+}
+
+/// Power and autoscale events.
+#[derive(Debug, Clone, Copy)]
+pub enum PowerEvent {
+    /// A batched evaluation of the scaling plan, `evaluation_delay` after a session event.
+    Evaluate,
+    /// The plan's periodic check (every `check_interval`).
+    Check,
+    /// A scaling plan's phase starts.
+    PhaseChange,
+    /// The scaling script's runbook fires (every `interval`).
+    ScriptRun,
+    /// A started host finished booting.
+    BootDone { host: HostId },
+    /// A drained host's force log-off wait is over; `drain` is the drain's number, so a
+    /// drain that was undone since is recognised.
+    ForceLogoff { host: HostId, drain: u32 },
+}
+
+/// A replay's events.
+#[derive(Debug, Clone, Copy)]
+pub enum ReplayEvent {
+    /// The next connection that continues nothing logs in (the replay's cursor).
+    NextHead,
+    /// Connection `conn` logs in afresh (its predecessor has no session to return to).
+    Login { conn: u32 },
+    /// Connection `conn` of `session` ends: a disconnect if a reconnection continues it, else
+    /// a log-off.
+    End { session: SessionId, conn: u32 },
+    /// The reconnection `conn` returns to `session`.
+    Return { session: SessionId, conn: u32 },
 }
 
 #[cfg(test)]

@@ -50,6 +50,9 @@ pub trait Feature {
         None
     }
 
+    /// A session opened on `host` (a login, not a reconnect).
+    fn session_opened(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
+
     /// A user logged off `host` (their own log-off, not a forced one).
     fn session_closed(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
 

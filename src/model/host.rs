@@ -19,6 +19,9 @@ pub enum HostStatus {
     Updating,
     /// Non-fatal health checks failed (a host fault, `model/faults.rs`): still routable.
     NeedsAssistance,
+    /// Powering on after a start (autoscale, pooled Start VM on Connect): billed, not
+    /// routable (`model/power.rs`).
+    Starting,
 }
 
 impl HostStatus {
@@ -36,6 +39,7 @@ impl HostStatus {
             HostStatus::Shutdown => "shutdown",
             HostStatus::Updating => "updating",
             HostStatus::NeedsAssistance => "needs_assistance",
+            HostStatus::Starting => "starting",
         }
     }
 }

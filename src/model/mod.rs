@@ -3,6 +3,7 @@
 
 pub mod assignment;
 pub mod attendance;
+pub mod autoscale;
 pub mod balancer;
 pub mod config;
 pub mod control;
@@ -16,7 +17,10 @@ pub mod logon;
 pub mod personal;
 pub mod pool;
 pub mod population;
+pub mod power;
+pub mod replay;
 pub mod retry;
+pub mod scaling_script;
 pub mod session;
 pub mod sim;
 pub mod streams;

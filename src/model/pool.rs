@@ -31,12 +31,21 @@ pub struct Gauges {
     pub sessions_disconnected: u64,
     /// Free session slots on hosts that accept new sessions.
     pub slots_free: u64,
+    /// Hosts powering on (counted in `hosts_unavailable` too).
+    pub hosts_starting: u64,
+    /// Hosts deallocated (counted in `hosts_unavailable` too).
+    pub hosts_stopped: u64,
 }
 
 impl Gauges {
     /// Active plus disconnected sessions.
     pub fn sessions(&self) -> u64 {
         self.sessions_active + self.sessions_disconnected
+    }
+
+    /// Hosts allocated and billed: every host neither deallocated nor starting.
+    pub fn hosts_running(&self) -> u64 {
+        self.hosts_total - self.hosts_starting - self.hosts_stopped
     }
 
     /// Hosts on an older configuration version than the pool's target.
@@ -54,6 +63,8 @@ struct Contribution {
     updating: u64,
     current_version: u64,
     slots_free: u64,
+    starting: u64,
+    stopped: u64,
 }
 
 /// A host pool.
@@ -223,6 +234,11 @@ impl Pool {
         self.update_host(host, |h| h.status = status);
     }
 
+    /// Switches the load-balancing algorithm (a scaling plan's phase sets it).
+    pub fn set_balancer(&mut self, algorithm: LoadBalancer) {
+        self.balancer.set_algorithm(algorithm);
+    }
+
     /// The configuration version new and updated hosts get; hosts on it are preferred.
     pub fn target_version(&self) -> u32 {
         self.target_version
@@ -263,6 +279,8 @@ impl Pool {
             } else {
                 0
             },
+            starting: u64::from(h.status == HostStatus::Starting),
+            stopped: u64::from(h.status == HostStatus::Shutdown),
         }
     }
 
@@ -277,6 +295,8 @@ impl Pool {
         g.hosts_current_version =
             g.hosts_current_version + after.current_version - before.current_version;
         g.slots_free = g.slots_free + after.slots_free - before.slots_free;
+        g.hosts_starting = g.hosts_starting + after.starting - before.starting;
+        g.hosts_stopped = g.hosts_stopped + after.stopped - before.stopped;
         let h = &self.hosts[id as usize];
         let entry = (after.slots_free > 0 && !h.owned).then(|| {
             let tier: Tier = usize::from(h.version != self.target_version);

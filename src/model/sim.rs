@@ -7,7 +7,7 @@
 
 use super::attendance::Attendance;
 use super::config::{ActionKind, ModelConfig};
-use super::event::Event;
+use super::event::{Event, ReplayEvent};
 use super::failure::FailureReason;
 use super::faults::Faults;
 use super::feature::{Feature, Routed};
@@ -17,6 +17,8 @@ use super::logon::Logon;
 use super::personal::Personal;
 use super::pool::Pool;
 use super::population::Population;
+use super::power::Power;
+use super::replay::{self, Replay};
 use super::retry::Retries;
 use super::session::{SessionId, SessionState, UserId};
 use super::streams;
@@ -58,6 +60,10 @@ pub struct Features<'c> {
     pub faults: Option<Faults<'c>>,
     /// Logon durations and times to desktop (the login path asks it directly).
     pub logon: Option<Logon<'c>>,
+    /// Power states, autoscale and cost.
+    pub power: Option<Power<'c>>,
+    /// A replayed connection log.
+    pub replay: Option<Replay<'c>>,
 }
 
 /// Runs `$body` with `$f` bound to each feature present, in a fixed order. A macro rather
@@ -72,6 +78,12 @@ macro_rules! each_feature {
             $body;
         }
         if let Some($f) = &mut $features.lifecycle {
+            $body;
+        }
+        if let Some($f) = &mut $features.power {
+            $body;
+        }
+        if let Some($f) = &mut $features.replay {
             $body;
         }
         if let Some($f) = &mut $features.retries {
@@ -128,6 +140,7 @@ impl<'c> PoolSim<'c> {
         // Personal pools set the starting state (assignments, stopped hosts) before anything
         // else is scheduled or recorded.
         let personal = Personal::build(cfg, replication, &mut pool, q);
+        let power = Power::build(cfg, replication, &mut pool);
         let bin = keep.detail.then_some(cfg.time_bin);
         let recorder = Recorder::new(pool.gauges(), cfg.warmup, bin, keep.trace)
             .with_windows(&cfg.behaviour.windows);
@@ -149,6 +162,8 @@ impl<'c> PoolSim<'c> {
             attendance: Attendance::build(cfg, replication),
             faults: Faults::build(cfg, replication),
             logon: Logon::build(cfg, replication),
+            power,
+            replay: Replay::build(cfg),
         };
         let arrivals = cfg
             .arrivals
@@ -296,21 +311,37 @@ impl<'c> PoolSim<'c> {
     ) {
         let w = &mut self.world;
         let session = w.open_session(host, user);
-        let end = match kind {
+        let (end, conn) = match kind {
             LoginKind::Fresh => {
                 w.trace("login", Some(host), Some(user), "");
                 let logon = self.features.logon.as_mut().map_or(0, |l| l.placed(w, waited));
                 let ready = w.now.saturating_add(logon);
                 let length = w.cfg.session.sample(ready, &mut self.rng_session);
-                ready.saturating_add(length)
+                (ready.saturating_add(length), None)
             }
             LoginKind::Resume { until } => {
                 w.trace("relogin", Some(host), Some(user), "");
-                until
+                (until, None)
+            }
+            LoginKind::Replay { conn } => {
+                w.trace("login", Some(host), Some(user), "");
+                (self.replayed_end(conn), Some(conn))
             }
         };
+        let w = &mut self.world;
         w.pool.set_planned_end(session, end);
-        q.schedule(end, Event::SessionEnd { session });
+        q.schedule(end, end_event(session, conn));
+        each_feature!(self.features, |f| f.session_opened(w, q, host));
+    }
+
+    /// When replayed connection `conn`, starting now, ends: as logged, or (a login the log
+    /// saw fail) after the scenario's session length.
+    fn replayed_end(&mut self, conn: u32) -> SimTime {
+        let w = &self.world;
+        match w.cfg.replay.as_ref().and_then(|r| r.end(conn)) {
+            Some(end) => end,
+            None => w.now.saturating_add(w.cfg.session.sample(w.now, &mut self.rng_session)),
+        }
     }
 
     /// Serves the logins features asked for while handling an event, in order.
@@ -333,15 +364,29 @@ impl<'c> PoolSim<'c> {
     }
 
     /// A connection's active time is over: the user disconnects (and comes back later) or
-    /// logs off.
-    fn on_session_end(&mut self, id: SessionId, q: &mut Queue) {
+    /// logs off. `conn`: the replayed connection it was, whose log says which.
+    fn on_session_end(&mut self, id: SessionId, conn: Option<u32>, q: &mut Queue) {
         let w = &mut self.world;
-        let Some(s) = w.pool.session(id) else { return };
+        let replayed = conn.zip(w.cfg.replay.as_ref());
+        let Some(s) = w.pool.session(id) else {
+            if let Some((conn, r)) = replayed {
+                replay::continue_chain(r, conn, w.now, q);
+            }
+            return;
+        };
         if s.state != SessionState::Active {
             return;
         }
         let (user, host) = (s.user, s.host);
-        if let Some(r) = &w.cfg.reconnect
+        if let Some((conn, r)) = replayed {
+            if let Some(next) = r.successor(conn) {
+                w.pool.set_session_state(id, SessionState::Disconnected);
+                let at = r.connection(next).login.max(w.now);
+                q.schedule(at, Event::Replay(ReplayEvent::Return { session: id, conn: next }));
+                w.trace("disconnect", Some(host), Some(user), "");
+                return;
+            }
+        } else if let Some(r) = &w.cfg.reconnect
             && self.rng_reconnect_choice.random_bool(r.probability)
         {
             let delay = r.after.sample(w.now, &mut self.rng_reconnect_delay);
@@ -358,26 +403,34 @@ impl<'c> PoolSim<'c> {
 
     /// A disconnected user returns to their session, whatever the algorithm and even on a
     /// drained host, as long as the host is up. If the session is gone, they log in afresh.
-    fn on_reconnect(&mut self, id: SessionId, user: UserId, q: &mut Queue) {
+    /// `conn`: the replayed connection the user returns with.
+    fn on_reconnect(&mut self, id: SessionId, user: UserId, conn: Option<u32>, q: &mut Queue) {
         let w = &mut self.world;
+        let kind = conn.map_or(LoginKind::Fresh, |conn| LoginKind::Replay { conn });
         match w.pool.session(id).map(|s| s.host) {
             Some(h) if w.pool.host(h).reachable() => {
                 w.recorder.login_attempted();
                 w.pool.set_session_state(id, SessionState::Active);
                 w.recorder.login_succeeded();
                 w.trace("reconnect", Some(h), Some(user), "");
-                let length = w.cfg.session.sample(w.now, &mut self.rng_session);
-                let end = w.now.saturating_add(length);
-                w.pool.set_planned_end(id, end);
-                q.schedule(end, Event::SessionEnd { session: id });
+                let end = match conn {
+                    Some(conn) => self.replayed_end(conn),
+                    None => {
+                        let w = &mut self.world;
+                        let length = w.cfg.session.sample(w.now, &mut self.rng_session);
+                        w.now.saturating_add(length)
+                    }
+                };
+                self.world.pool.set_planned_end(id, end);
+                q.schedule(end, end_event(id, conn));
             }
             Some(_) => {
                 w.pool.close_session(id);
                 w.users.set_offline(user);
-                self.login(user, LoginKind::Fresh, None, q);
+                self.login(user, kind, None, q);
             }
             None if w.users.is_offline(user) => {
-                self.login(user, LoginKind::Fresh, None, q);
+                self.login(user, kind, None, q);
             }
             None => {}
         }
@@ -418,8 +471,8 @@ impl Model for PoolSim<'_> {
         w.recorder.advance(now, w.pool.gauges());
         match event {
             Event::Arrival { source } => self.on_arrival(source, q),
-            Event::SessionEnd { session } => self.on_session_end(session, q),
-            Event::Reconnect { session, user } => self.on_reconnect(session, user, q),
+            Event::SessionEnd { session } => self.on_session_end(session, None, q),
+            Event::Reconnect { session, user } => self.on_reconnect(session, user, None, q),
             Event::Action { index } => self.on_action(index, q),
             Event::Personal(e) => {
                 if let Some(p) = &mut self.features.personal {
@@ -449,6 +502,23 @@ impl Model for PoolSim<'_> {
                     f.handle(w, q, e);
                 }
             }
+            Event::Power(e) => {
+                if let Some(p) = &mut self.features.power {
+                    p.handle(w, q, e);
+                }
+            }
+            Event::Replay(ReplayEvent::End { session, conn }) => {
+                self.on_session_end(session, Some(conn), q);
+            }
+            Event::Replay(ReplayEvent::Return { session, conn }) => {
+                let user = w.cfg.replay.as_ref().map_or(0, |r| r.connection(conn).user);
+                self.on_reconnect(session, user, Some(conn), q);
+            }
+            Event::Replay(e) => {
+                if let Some(r) = &mut self.features.replay {
+                    r.handle(w, q, e);
+                }
+            }
         }
         if !self.world.logins.is_empty() {
             self.serve_logins(q);
@@ -457,5 +527,13 @@ impl Model for PoolSim<'_> {
         w.recorder.observe(w.pool.gauges());
         let w = &self.world;
         each_feature!(self.features, |f| f.observe(w));
+    }
+}
+
+/// The event that ends a session's connection: the model's own, or a replayed connection's.
+fn end_event(session: SessionId, conn: Option<u32>) -> Event {
+    match conn {
+        Some(conn) => Event::Replay(ReplayEvent::End { session, conn }),
+        None => Event::SessionEnd { session },
     }
 }

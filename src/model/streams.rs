@@ -27,18 +27,22 @@ pub const RELOGIN_CHOICE: u64 = 42;
 pub const RELOGIN_DELAY: u64 = 43;
 /// Deployed hosts: provisioning and agent-upgrade times.
 pub const LIFECYCLE: u64 = 44;
+/// Autoscale and pooled Start VM on Connect: boot times.
+pub const POWER_BOOT: u64 = 45;
+/// Autoscale: ties between equally loaded hosts to drain.
+pub const SCALING_TIES: u64 = 46;
 /// Refused users: time to their next attempt.
-pub const RETRY_DELAY: u64 = 45;
+pub const RETRY_DELAY: u64 = 47;
 /// Named users: who comes in on each day.
-pub const ATTENDANCE: u64 = 46;
+pub const ATTENDANCE: u64 = 48;
 /// Logon durations.
-pub const LOGON: u64 = 47;
+pub const LOGON: u64 = 49;
 /// Host faults: times to failure.
-pub const FAULT_TIME: u64 = 48;
+pub const FAULT_TIME: u64 = 50;
 /// Host faults: repair times.
-pub const REPAIR_TIME: u64 = 49;
+pub const REPAIR_TIME: u64 = 51;
 /// Host faults: fatal or NeedsAssistance.
-pub const FAULT_KIND: u64 = 50;
+pub const FAULT_KIND: u64 = 52;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -67,6 +71,8 @@ mod tests {
             FAULT_TIME,
             REPAIR_TIME,
             FAULT_KIND,
+            POWER_BOOT,
+            SCALING_TIES,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");

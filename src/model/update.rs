@@ -645,9 +645,8 @@ impl Feature for Updates<'_> {
     }
 
     fn login_result(&mut self, w: &mut World, _q: &mut Queue, reply: Reply, ok: bool) {
-        if let Reply::UpdateRelogin(slot) = reply {
-            self.relogin_done(w.now, slot, ok);
-        }
+        let Reply::UpdateRelogin(slot) = reply else { return };
+        self.relogin_done(w.now, slot, ok);
     }
 
     /// Notes the pool's state after an event, for the capacity low-water mark.

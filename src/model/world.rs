@@ -29,6 +29,11 @@ pub enum LoginKind {
         /// When the connection was planned to end.
         until: SimTime,
     },
+    /// Logged connection `conn` of a replay: it lasts as long as it did in the log.
+    Replay {
+        /// The connection, an index into the replay's connections.
+        conn: u32,
+    },
 }
 
 /// Where a feature wants the answer to a login it asked for.
@@ -43,6 +48,8 @@ pub enum Reply {
         /// Which attempt.
         attempt: u32,
     },
+    /// The replay's connection `conn`.
+    Replay(u32),
 }
 
 /// A login a feature asks the world to make, served by the model's one login path right after
@@ -129,6 +136,14 @@ impl World<'_> {
         }
     }
 
+    /// A user's name: the log's name in a replay, else the population's (`user0042`).
+    pub fn user_name(&self, user: UserId) -> String {
+        match &self.cfg.replay {
+            Some(r) => r.names[user as usize].clone(),
+            None => self.users.name(user),
+        }
+    }
+
     /// Appends a trace record (skipped cheaply when tracing is off).
     pub fn trace(
         &mut self,
@@ -144,7 +159,7 @@ impl World<'_> {
             time: self.now,
             kind,
             host: host.map(|h| self.pool.host(h).name.clone()),
-            user: user.map(|u| self.users.name(u)),
+            user: user.map(|u| self.user_name(u)),
             detail: detail.to_string(),
         };
         self.recorder.trace(record);

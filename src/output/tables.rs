@@ -1,5 +1,6 @@
 //! Renders a run's results as CSV and JSON.
 
+use super::provenance::Provenance;
 use crate::engine::time::SECOND;
 use crate::metrics::METRICS;
 use crate::metrics::timeseries::Row;
@@ -34,6 +35,7 @@ pub fn replications_csv(run: &RunOutput) -> Vec<u8> {
 /// Column names of `timeseries.csv`.
 pub const TIMESERIES_COLUMNS: &[&str] = &[
     "time_s",
+    "clock",
     "hosts_available",
     "hosts_draining",
     "hosts_unavailable",
@@ -48,14 +50,14 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "hosts_new",
 ];
 
-/// `timeseries.csv`: one row per time bin of replication 0.
-pub fn timeseries_csv(rows: &[Row]) -> Vec<u8> {
+/// `timeseries.csv`: one row per time bin of replication 0; `clock` is the bin's start as a
+/// person reads it (`Tue 22:05`, with a date when the scenario has a `start_date`).
+pub fn timeseries_csv(rows: &[Row], clock: &super::Clock) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(TIMESERIES_COLUMNS).expect("in-memory CSV");
     for r in rows {
         let g = &r.gauges;
-        let fields = [
-            r.time / SECOND,
+        let numbers = [
             g.hosts_available,
             g.hosts_draining,
             g.hosts_unavailable,
@@ -69,7 +71,9 @@ pub fn timeseries_csv(rows: &[Row]) -> Vec<u8> {
             g.hosts_old(),
             g.hosts_current_version,
         ];
-        w.write_record(fields.iter().map(u64::to_string)).expect("in-memory CSV");
+        let mut fields = vec![(r.time / SECOND).to_string(), clock.label(r.time)];
+        fields.extend(numbers.iter().map(u64::to_string));
+        w.write_record(&fields).expect("in-memory CSV");
     }
     finish(w)
 }
@@ -99,10 +103,15 @@ fn is_empty(w: &&crate::metrics::WindowSummaries) -> bool {
 #[derive(Serialize)]
 struct SummaryFile<'a> {
     scenario: &'a str,
+    /// What produced this file.
+    provenance: &'a Provenance,
     description: &'a str,
     seed: u64,
     replications: u32,
     duration: String,
+    /// The update window in clock time (a run with one update that finished).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_window: Option<super::window::UpdateWindow>,
     metrics: &'a crate::metrics::Summaries,
     /// Per `[[windows]]` window, its interval metrics; absent without windows.
     #[serde(skip_serializing_if = "is_empty")]
@@ -112,24 +121,28 @@ struct SummaryFile<'a> {
     stats: Option<serde_json::Value>,
 }
 
-/// `summary.json`: the scenario's identity and every metric across replications.
-pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> Vec<u8> {
-    summary_json_with_stats(scenario, run, None::<&()>)
+/// `summary.json`: the scenario's identity, its provenance and every metric across
+/// replications.
+pub fn summary_json(scenario: &Scenario, provenance: &Provenance, run: &RunOutput) -> Vec<u8> {
+    summary_json_with_stats(scenario, provenance, run, None::<&()>)
 }
 
 /// `summary.json` with a `"stats"` object (`poolsim run --stats`) when `stats` is given.
 pub fn summary_json_with_stats<T: Serialize>(
     scenario: &Scenario,
+    provenance: &Provenance,
     run: &RunOutput,
     stats: Option<&T>,
 ) -> Vec<u8> {
     let stats = stats.map(|s| serde_json::to_value(s).expect("run statistics serialise"));
     let file = SummaryFile {
         scenario: &scenario.name,
+        provenance,
         description: &scenario.description,
         seed: scenario.seed,
         replications: scenario.replications,
         duration: scenario.duration.to_string(),
+        update_window: super::window::UpdateWindow::of(scenario, &run.summaries),
         metrics: &run.summaries,
         windows: &run.windows,
         stats,

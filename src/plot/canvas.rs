@@ -1,7 +1,6 @@
 //! Renders one figure twice, as PNG and SVG, into memory.
 
 use super::font;
-use super::text::Bitmap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -28,19 +27,13 @@ pub fn err<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw: {e}")
 }
 
-/// Renders `fig` as PNG and SVG.
+/// Renders `fig` as SVG with plotters, then the PNG from that SVG with resvg: both files
+/// show the same picture, text laid out by one engine.
 pub fn render(stem: &str, fig: &impl Figure) -> Result<Image, String> {
     if !font::register() {
         return Err("the embedded font cannot be read".into());
     }
     let (w, h) = fig.size();
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = Bitmap(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        fig.draw(&root)?;
-        root.present().map_err(err)?;
-    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
@@ -48,16 +41,19 @@ pub fn render(stem: &str, fig: &impl Figure) -> Result<Image, String> {
         fig.draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok(Image { stem: stem.to_string(), png: encode_png(&rgb, w, h)?, svg: svg.into_bytes() })
+    Ok(Image { stem: stem.to_string(), png: rasterize(&svg, w, h)?, svg: svg.into_bytes() })
 }
 
-fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(|e| format!("cannot encode PNG: {e}"))?;
-    writer.write_image_data(rgb).map_err(|e| format!("cannot encode PNG: {e}"))?;
-    writer.finish().map_err(|e| format!("cannot encode PNG: {e}"))?;
-    Ok(out)
+/// The PNG of an SVG, with the embedded font as the only font (the same on every machine).
+fn rasterize(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let mut opt = usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_font_data(font::DEJAVU_SANS.to_vec());
+    db.set_sans_serif_family("DejaVu Sans");
+    opt.font_family = "DejaVu Sans".into();
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| format!("cannot read SVG: {e}"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or("cannot draw an empty picture")?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| format!("cannot encode PNG: {e}"))
 }

@@ -1,6 +1,7 @@
 //! The font of every picture: DejaVu Sans, embedded in the binary (see assets/, Bitstream Vera
-//! license), registered as plotters' "sans-serif" so that PNGs need no system font and SVG
-//! viewers fall back to their own sans-serif.
+//! license): registered as plotters' "sans-serif" to measure text when laying the SVG out, and
+//! given to resvg as its only font when the SVG is rasterized, so PNGs look the same on every
+//! machine; SVG viewers fall back to their own sans-serif.
 
 use plotters::style::{FontStyle, register_font};
 use std::sync::OnceLock;
@@ -8,7 +9,7 @@ use std::sync::OnceLock;
 /// The family name plots use.
 pub const FAMILY: &str = "sans-serif";
 
-pub(super) static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Registers the embedded font once; `false` if it could not be read (never expected).
 pub fn register() -> bool {

@@ -4,13 +4,13 @@
 //! Rendering is pure (CSV bytes in, image bytes out); `cli/plot.rs` reads and writes the files.
 //! Text uses a font embedded in the binary: pictures look the same on machines without fonts.
 
+pub mod autoscale;
 pub mod canvas;
 pub mod font;
 pub mod heatmap;
 pub mod records;
 pub mod style;
 pub mod sweep;
-pub mod text;
 pub mod timeseries;
 pub mod update;
 
@@ -26,6 +26,8 @@ pub struct Inputs<'a> {
     pub sweep: Option<&'a [u8]>,
     /// `hourly.csv`: the week by the hour.
     pub hourly: Option<&'a [u8]>,
+    /// `sweep.json`: which axes are ranges (drawn with lines) and the goals (dashed lines).
+    pub sweep_json: Option<&'a [u8]>,
 }
 
 /// Draws every picture the inputs allow; an error names the file at fault.
@@ -35,6 +37,11 @@ pub fn draw_all(inputs: &Inputs) -> Result<Vec<Image>, String> {
         let fig = timeseries::TimeseriesFigure::from_csv(ts, inputs.update)
             .map_err(|e| format!("timeseries.csv: {e}"))?;
         images.push(canvas::render("timeseries", &fig)?);
+        let day =
+            autoscale::AutoscaleFigure::from_csv(ts).map_err(|e| format!("timeseries.csv: {e}"))?;
+        if let Some(fig) = day {
+            images.push(canvas::render("autoscale", &fig)?);
+        }
     }
     if let Some(up) = inputs.update {
         let fig = update::UpdateFigure::from_csv(up).map_err(|e| format!("update.csv: {e}"))?;
@@ -51,7 +58,12 @@ pub fn draw_all(inputs: &Inputs) -> Result<Vec<Image>, String> {
     if let Some(sw) = inputs.sweep {
         let table =
             crate::sweep::SweepTable::from_csv(sw).map_err(|e| format!("sweep.csv: {e}"))?;
-        for fig in sweep::figures(&table) {
+        let file = inputs
+            .sweep_json
+            .map(crate::sweep::file::SweepFile::from_json)
+            .transpose()
+            .map_err(|e| format!("sweep.json: {e}"))?;
+        for fig in sweep::figures(&table, file.as_ref()) {
             images.push(canvas::render(&format!("sweep_{}", fig.metric), &fig)?);
         }
     }

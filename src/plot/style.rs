@@ -60,12 +60,49 @@ impl TimeUnit {
     }
 }
 
+/// A time axis in clock time: ticks at round numbers of `unit`, labelled `Tue 22:00`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClockAxis {
+    /// How times are written (with the scenario's start date, when known).
+    pub clock: crate::output::Clock,
+    /// The axis unit.
+    pub unit: TimeUnit,
+}
+
+impl ClockAxis {
+    /// The tick label at `x` axis units.
+    pub fn label(&self, x: f64) -> String {
+        if x < 0.0 { String::new() } else { self.clock.label_secs(x * self.unit.seconds) }
+    }
+
+    /// The axis title: the week's first day when the date is known.
+    pub fn title(&self) -> String {
+        match self.clock.start_date {
+            Some(d) => format!("clock time (the run starts Mon {d} 00:00)"),
+            None => "clock time (the run starts Monday 00:00)".to_string(),
+        }
+    }
+}
+
+/// Dashed pieces of the straight line from `a` to `b`: plotters 0.3.7's dashed series draws
+/// in pixels, which the SVG and PNG backends share, so both pictures get the same dashes.
+pub fn dashes(a: (f64, f64), b: (f64, f64), pieces: usize) -> Vec<Vec<(f64, f64)>> {
+    let at = |t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let n = pieces.max(1) as f64;
+    (0..pieces.max(1)).map(|k| vec![at(k as f64 / n), at((k as f64 + 0.55) / n)]).collect()
+}
+
+/// Labels whole numbers only, for axes of counts (hosts, sessions, logins).
+pub fn whole(y: &f64) -> String {
+    if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() }
+}
+
 /// The unit of a metric, from its name, for axis labels.
 pub fn metric_unit(metric: &str) -> &'static str {
     if metric.ends_with("_rate") {
-        "share, 0–1"
+        "%"
     } else if metric.ends_with("availability") {
-        "share of time, 0–1"
+        "% of time"
     } else if metric.ends_with("_minutes") {
         "minutes"
     } else if metric.ends_with("_seconds") || metric.ends_with("_s") {

@@ -1,8 +1,13 @@
 //! `sweep_<metric>.png`: a metric against the first swept parameter, mean with 95 %
-//! confidence bars, one line per value of the other swept parameters.
+//! confidence bars, one series per value of the other swept parameters. Points are joined by
+//! lines only along a range (`start..end:step`, a continuous quantity); listed values are
+//! points. Counts get whole-number ticks, rates are drawn in percent, each goal on the metric
+//! is a dashed line, and coded metrics (`update_status`) are not drawn.
 
 use super::canvas::{Figure, err};
 use super::style;
+use crate::output::numbers;
+use crate::sweep::file::SweepFile;
 use crate::sweep::table::{Stat, SweepTable};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -18,6 +23,15 @@ pub struct SweepFigure {
     /// Category names when the parameter is not numeric (x is then the category's index).
     categories: Option<Vec<String>>,
     lines: Vec<(String, Vec<Mark>)>,
+    /// Join points with lines (the parameter was swept as a numeric range).
+    joined: bool,
+    /// The goals on this metric: (label, target in the plotted unit).
+    goals: Vec<(String, f64)>,
+}
+
+/// Rates are drawn in percent.
+fn scale(metric: &str) -> f64 {
+    if numbers::kind(metric) == numbers::Kind::Rate { 100.0 } else { 1.0 }
 }
 
 /// The parameters that take more than one value, in column order.
@@ -29,7 +43,7 @@ fn varying(table: &SweepTable) -> Vec<usize> {
 
 /// A figure per metric whose mean changes across the points (a flat line says nothing, and a
 /// sweep has a score of metrics); none for a table without parameters.
-pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
+pub fn figures(table: &SweepTable, file: Option<&SweepFile>) -> Vec<SweepFigure> {
     if table.params.is_empty() || table.rows.is_empty() {
         return Vec::new();
     }
@@ -59,10 +73,14 @@ pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let joined = numeric && file.is_some_and(|f| f.is_range(&table.params[x]));
+    let goals = file.map(SweepFile::goals).unwrap_or_default();
     table
         .metrics
         .iter()
+        .filter(|m| numbers::kind(m) != numbers::Kind::Code)
         .filter_map(|metric| {
+            let k = scale(metric);
             let mut lines: Vec<(String, Vec<Mark>)> = Vec::new();
             for row in 0..table.rows.len() {
                 let Some(mean) = table.value(row, metric, Stat::Mean) else { continue };
@@ -72,7 +90,7 @@ pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
                     Stat::CiHigh,
                 ));
                 let name = series_of(row);
-                let mark = (x_of(row), mean, ci);
+                let mark = (x_of(row), mean * k, ci.map(|(lo, hi)| (lo * k, hi * k)));
                 match lines.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, marks)) => marks.push(mark),
                     None => lines.push((name, vec![mark])),
@@ -89,6 +107,12 @@ pub fn figures(table: &SweepTable) -> Vec<SweepFigure> {
                 x_param: table.params[x].clone(),
                 categories: (!numeric).then(|| categories.clone()),
                 lines,
+                joined,
+                goals: goals
+                    .iter()
+                    .filter(|g| &g.metric == metric)
+                    .map(|g| (g.to_string(), g.target * k))
+                    .collect(),
             })
         })
         .collect()
@@ -104,6 +128,9 @@ impl SweepFigure {
             (x0, x1) = (x0.min(x), x1.max(x));
             (y0, y1) = (y0.min(lo).min(mean), y1.max(hi).max(mean));
             negative |= mean < 0.0;
+        }
+        for &(_, target) in &self.goals {
+            (y0, y1) = (y0.min(target), y1.max(target));
         }
         let xpad = ((x1 - x0) * 0.06).max(0.5);
         // A metric that is zero everywhere still gets a readable 0..1 axis.
@@ -141,10 +168,15 @@ impl Figure for SweepFigure {
             }
             Some(_) => String::new(),
         };
+        let counts = numbers::kind(&self.metric) == numbers::Kind::Count;
+        let y_label = move |y: &f64| {
+            if counts { style::whole(y) } else { format!("{}", (y * 1e6).round() / 1e6) }
+        };
         let mut mesh = chart.configure_mesh();
         if let Some(c) = &self.categories {
             mesh.x_labels(c.len() + 1);
         }
+        mesh.y_label_formatter(&y_label);
         mesh.x_label_formatter(&x_label)
             .x_desc(match style::param_unit(&self.x_param) {
                 Some(unit) => format!("{} ({unit})", self.x_param),
@@ -174,12 +206,26 @@ impl Figure for SweepFigure {
             chart.draw_series(whiskers).map_err(err)?;
             let line = marks.iter().map(|&(x, m, _)| (x + dodge, m));
             let label = if name.is_empty() { self.metric.clone() } else { name.clone() };
+            if self.joined {
+                chart.draw_series(LineSeries::new(line.clone(), c.stroke_width(2))).map_err(err)?;
+            }
             chart
-                .draw_series(LineSeries::new(line.clone(), c.stroke_width(2)).point_size(4))
+                .draw_series(line.map(|p| Circle::new(p, 5, c.filled())))
                 .map_err(err)?
                 .label(label)
+                .legend(move |(x, y)| Circle::new((x + 9, y), 5, c.filled()));
+        }
+        let goal_colour = RGBColor(200, 30, 30);
+        for (label, target) in &self.goals {
+            let dashes = style::dashes((x0, *target), (x1, *target), 60);
+            chart
+                .draw_series(
+                    dashes.into_iter().map(|d| PathElement::new(d, goal_colour.stroke_width(2))),
+                )
+                .map_err(err)?
+                .label(format!("goal {label}"))
                 .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                    PathElement::new(vec![(x, y), (x + 7, y)], goal_colour.stroke_width(2))
                 });
         }
         style::legend(&mut chart)

@@ -38,6 +38,20 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("is not UTF-8 text: {e}"))
 }
 
+/// Opens `path` for streaming if it is a regular file of at most `max` bytes (a connection
+/// log, too large to hold as text); otherwise says why not.
+pub fn open_regular(path: &Path, max: u64) -> Result<std::fs::File, String> {
+    let file = open_nonblocking(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read the file: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{}; give a regular file", kind_of(&meta)));
+    }
+    if meta.len() > max {
+        return Err(format!("is larger than {} MiB, the most poolsim reads", max >> 20));
+    }
+    Ok(file)
+}
+
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;

@@ -7,6 +7,10 @@
 pub mod actions;
 pub mod add_hosts;
 pub mod assignments_csv;
+pub mod autoscale;
+pub mod balancer;
+pub mod calendar;
+pub mod connection_log;
 pub mod duration;
 pub mod error;
 pub mod faults;
@@ -14,6 +18,7 @@ pub mod input_file;
 pub mod instant;
 pub mod names;
 pub mod personal;
+pub mod replay;
 pub mod sizing;
 pub mod spec;
 pub mod update;
@@ -23,11 +28,13 @@ pub mod work;
 pub mod workload;
 
 pub use actions::ActionSpec;
+pub use balancer::LoadBalancer;
+pub use calendar::StartDate;
 pub use duration::Duration;
 pub use error::ScenarioError;
 pub use instant::At;
 pub use personal::{AssignmentSpec, AssignmentType, BootTime, DesktopChoice, PersonalMode};
-pub use spec::{LoadBalancer, MAX_SESSION_LIMIT, PoolKind, PoolSpec, Scenario, planned_names};
+pub use spec::{MAX_SESSION_LIMIT, PoolKind, PoolSpec, Scenario, planned_names};
 pub use update::{DelayFrom, UpdateOrder, UpdateSpec};
 pub use workload::{
     ArrivalSpec, Arrivals, ReconnectSpec, SessionDist, StormDays, StormShape, WorkloadSpec,
@@ -82,6 +89,8 @@ pub struct Template {
     table: toml::Table,
     /// The last assignments file imported, by path as written, and its rows.
     imported: std::sync::Mutex<Option<(String, assignments_csv::ImportedRows)>>,
+    /// The last connection log read for a replay.
+    replayed: replay::LogCache,
 }
 
 impl Template {
@@ -97,11 +106,32 @@ impl Template {
     pub fn parse(text: &str, file: &str) -> Result<Self, ScenarioError> {
         let table: toml::Table =
             text.parse().map_err(|e: toml::de::Error| ScenarioError::from_toml(file, text, &e))?;
-        Ok(Template { file: file.to_string(), table, imported: Default::default() })
+        Ok(Template {
+            file: file.to_string(),
+            table,
+            imported: Default::default(),
+            replayed: Default::default(),
+        })
     }
 
     /// The scenario with `overrides` applied, validated.
     pub fn with(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let scenario = self.build(overrides)?;
+        validate::check(&scenario, &self.file)?;
+        Ok(scenario)
+    }
+
+    /// Like [`Template::with`], but reports every semantic problem, not the first (`poolsim
+    /// validate`); a problem before validation (an override, a type, the assignments file)
+    /// still gives one error.
+    pub fn with_all_errors(&self, overrides: &[Override]) -> Result<Scenario, Vec<ScenarioError>> {
+        let scenario = self.build(overrides).map_err(|e| vec![e])?;
+        let errors = validate::check_all(&scenario, &self.file);
+        if errors.is_empty() { Ok(scenario) } else { Err(errors) }
+    }
+
+    /// The scenario with `overrides` applied and its assignments imported, not yet validated.
+    fn build(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let file = self.file.as_str();
         let mut table = self.table.clone();
         for o in overrides {
@@ -127,9 +157,18 @@ impl Template {
             };
             scenario.pool.imported_assignments = rows;
         }
-        validate::check(&scenario, file)?;
+        replay::load_log(&mut scenario, file, &self.replayed)?;
         Ok(scenario)
     }
+}
+
+/// Like [`load`], but reports every semantic problem rather than the first (`poolsim
+/// validate`); a file that cannot be read or parsed still gives one error.
+pub fn load_all_errors(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<ScenarioError>> {
+    Template::read(path).map_err(|e| vec![e])?.with_all_errors(overrides)
 }
 
 /// Sets `value` at a dotted `path`, creating intermediate tables; `actions.0.at` indexes arrays.

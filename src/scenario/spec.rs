@@ -4,6 +4,9 @@
 
 use super::actions::ActionSpec;
 use super::add_hosts::MAX_HOSTS_PER_DEPLOYMENT;
+use super::autoscale::{AutoscaleSpec, CostSpec};
+use super::balancer::LoadBalancer;
+use super::calendar::StartDate;
 use super::duration::Duration;
 use super::names::host_name;
 use super::personal::{
@@ -26,7 +29,9 @@ pub struct Scenario {
     /// Free text shown in reports.
     #[serde(default)]
     pub description: String,
-    /// Simulated time span of each replication.
+    /// Simulated time span of each replication. Required, except that a replay without it
+    /// runs for the log's span (zero here until the log is read).
+    #[serde(default)]
     pub duration: Duration,
     /// The scenario seed; every random stream derives from it.
     #[serde(default)]
@@ -41,6 +46,8 @@ pub struct Scenario {
     /// Width of a row of `timeseries.csv`.
     #[serde(default = "default_time_bin")]
     pub time_bin: Duration,
+    /// The date of the run's first Monday, for real dates in outputs (see `calendar.rs`).
+    pub start_date: Option<StartDate>,
     /// The host pool.
     pub pool: PoolSpec,
     /// Who logs in, when, and for how long.
@@ -58,6 +65,10 @@ pub struct Scenario {
     /// Named clock-time windows whose metrics are reported apart (see `scenario/windows.rs`).
     #[serde(default)]
     pub windows: Vec<super::windows::WindowSpec>,
+    /// A scaling plan or the older scaling script (see `scenario/autoscale.rs`).
+    pub autoscale: Option<AutoscaleSpec>,
+    /// Prices of running and stopped hosts.
+    pub cost: Option<CostSpec>,
 }
 
 fn default_replications() -> u32 {
@@ -78,18 +89,6 @@ pub enum PoolKind {
     Personal,
     /// A Remote Desktop Services personal session collection (`-PersonalUnmanaged`).
     RdsPersonalCollection,
-}
-
-/// The pooled load-balancing algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoadBalancer {
-    /// Random among the ⌈n/2⌉ candidates with the fewest sessions (the public docs' rule).
-    BreadthFirst,
-    /// The candidate with the fewest sessions; ties broken by a seeded random choice.
-    BreadthFirstStrict,
-    /// The candidate with the most sessions still below the limit; ties by host order.
-    DepthFirst,
 }
 
 /// The `[pool]` table.
@@ -133,7 +132,8 @@ pub struct PoolSpec {
     /// Rows read from `assignments_file` at load time, with their line numbers.
     #[serde(skip)]
     pub imported_assignments: Vec<(usize, AssignmentSpec)>,
-    /// Start VM on Connect: a login to a stopped host waits for it to boot.
+    /// Start VM on Connect: a login to a stopped host waits for it to boot (personal pools);
+    /// a login that finds no room starts a stopped host (pooled pools, `model/power.rs`).
     pub start_vm_on_connect: Option<bool>,
     /// Boot time of a stopped host (default 2m).
     pub boot_time: Option<BootTime>,

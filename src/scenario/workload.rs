@@ -12,9 +12,12 @@ pub struct WorkloadSpec {
     /// login by a new user (the classic loss-system arrival stream).
     pub users: Option<i64>,
     /// When logins happen: one arrival process or a list of them, superposed.
+    #[serde(default)]
     pub arrivals: Arrivals,
-    /// How long a user stays connected (active time per connection).
-    pub session: SessionDist,
+    /// How long a user stays connected (active time per connection). Required without a
+    /// replay; with one, it is the length of a login the log saw fail and the simulated pool
+    /// accepts (default: the log's mean connection).
+    pub session: Option<SessionDist>,
     /// Optional disconnect-then-reconnect behaviour.
     pub reconnect: Option<ReconnectSpec>,
     /// Optional: a user signed out by the service (an update's forced log-off) signs in
@@ -27,6 +30,8 @@ pub struct WorkloadSpec {
     pub retry: Option<RetrySpec>,
     /// Optional: the chance that a named user logs in at all on a given day.
     pub attendance: Option<f64>,
+    /// Replay a connection log instead of arrivals (see `scenario/replay.rs`).
+    pub replay: Option<super::connection_log::ReplaySpec>,
 }
 
 /// One arrival process or several.
@@ -57,6 +62,13 @@ impl<'de> Deserialize<'de> for Arrivals {
                 .map(Arrivals::One)
                 .map_err(|e| D::Error::custom(e.message())),
         }
+    }
+}
+
+impl Default for Arrivals {
+    /// None: a replay brings its own logins.
+    fn default() -> Self {
+        Arrivals::Many(Vec::new())
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::table::{Stat, SweepTable};
 use crate::metrics::catalog;
+use crate::output::numbers;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -109,8 +110,26 @@ pub const UPDATE_TIME_METRIC: &str = "update_completion_minutes";
 /// The parameter that measures cost: fewer hosts is cheaper.
 pub const HOSTS_PARAM: &str = "pool.hosts";
 
+/// The metric that measures money when the scenario has `[cost]`.
+pub const COST_METRIC: &str = "cost";
+
 /// Picks the cheapest row meeting every goal, or the closest one. `None` for an empty table.
+/// Cheapest is the lowest `cost` when the sweep measured it (the scenario has `[cost]`), else
+/// the fewest hosts.
 pub fn choose(table: &SweepTable, goals: &[Goal]) -> Option<Verdict> {
+    choose_minimizing(table, goals, None)
+}
+
+/// [`choose`], with "cheapest" meaning the lowest mean of `minimize` when given (then fewer
+/// hosts, then the shortest update, break ties).
+pub fn choose_minimizing(
+    table: &SweepTable,
+    goals: &[Goal],
+    minimize: Option<&str>,
+) -> Option<Verdict> {
+    let measured = |m: &str| (0..table.rows.len()).any(|r| table.value(r, m, Stat::Mean).is_some());
+    let by = minimize.or(measured(COST_METRIC).then_some(COST_METRIC));
+    let cost = |t: &SweepTable, row: usize| cost(t, row, by);
     let mean = |row: usize, g: &Goal| table.value(row, &g.metric, Stat::Mean);
     let rows = 0..table.rows.len();
     let met =
@@ -125,19 +144,21 @@ pub fn choose(table: &SweepTable, goals: &[Goal]) -> Option<Verdict> {
         .map(|row| Verdict::NoneMet { row })
 }
 
-/// A row's cost as (hosts, update minutes), folded into one comparable key.
-fn cost(table: &SweepTable, row: usize) -> Cost {
+/// A row's cost as (the minimized metric, hosts, update minutes), one comparable key.
+fn cost(table: &SweepTable, row: usize, by: Option<&str>) -> Cost {
+    let metric = by.map_or(0.0, |m| table.value(row, m, Stat::Mean).unwrap_or(f64::INFINITY));
     let hosts = table.param(row, HOSTS_PARAM).and_then(|h| h.parse::<f64>().ok()).unwrap_or(0.0);
     let update = table.value(row, UPDATE_TIME_METRIC, Stat::Mean).unwrap_or(f64::INFINITY);
-    Cost(hosts, update)
+    Cost(metric, hosts, update)
 }
 
-/// Fewest hosts first, then the shortest update (absent counts as longest).
-struct Cost(f64, f64);
+/// The minimized metric first (absent counts as most), then fewest hosts, then the shortest
+/// update (absent counts as longest).
+struct Cost(f64, f64, f64);
 
 impl Cost {
     fn total_cmp(&self, other: &Cost) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then(self.1.total_cmp(&other.1))
+        self.0.total_cmp(&other.0).then(self.1.total_cmp(&other.1)).then(self.2.total_cmp(&other.2))
     }
 }
 
@@ -155,7 +176,7 @@ pub struct GoalAtPoint {
     /// The best mean any point reached, and where (the planner's "how close can we get").
     pub best_mean: Option<f64>,
     /// The point of `best_mean`.
-    pub best_at: BTreeMap<String, String>,
+    pub best_at: BTreeMap<String, serde_json::Value>,
 }
 
 /// `goal.json`: the verdict, the point and every goal there.
@@ -163,14 +184,27 @@ pub struct GoalAtPoint {
 pub struct Report {
     /// Whether some point meets every goal.
     pub met: bool,
-    /// The cheapest point meeting every goal, or the closest one.
-    pub point: BTreeMap<String, String>,
+    /// The cheapest point meeting every goal, or the closest one; values typed as in the
+    /// scenario (numbers as numbers).
+    pub point: BTreeMap<String, serde_json::Value>,
     /// Each goal at that point.
     pub goals: Vec<GoalAtPoint>,
 }
 
-fn point_of(table: &SweepTable, row: usize) -> BTreeMap<String, String> {
-    table.params.iter().cloned().zip(table.rows[row].params.iter().cloned()).collect()
+fn point_of(table: &SweepTable, row: usize) -> BTreeMap<String, serde_json::Value> {
+    let values = table.rows[row].params.iter().map(|v| typed(v));
+    table.params.iter().cloned().zip(values).collect()
+}
+
+/// A swept value as JSON, typed the way `--set` typed it: `124` a number, `true` a boolean,
+/// `20m` a string.
+pub fn typed(text: &str) -> serde_json::Value {
+    match crate::scenario::parse_value(text) {
+        toml::Value::Integer(i) => i.into(),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(text.into(), Into::into),
+        toml::Value::Boolean(b) => b.into(),
+        _ => text.into(),
+    }
 }
 
 fn point_text(table: &SweepTable, row: usize) -> String {
@@ -226,18 +260,19 @@ pub fn describe(table: &SweepTable, goals: &[Goal], verdict: &Verdict) -> String
         format!("no point meets every goal; closest: {}", point_text(table, row))
     };
     for (g, at) in goals.iter().zip(&r.goals) {
-        let value = at.mean.map_or("absent".to_string(), |m| format!("{m:.6}"));
-        let ci = at.ci95.map_or(String::new(), |[l, h]| format!(" (95% CI {l:.6} .. {h:.6})"));
+        let value =
+            at.mean.map_or("absent".to_string(), |m| numbers::show_with_ci(&g.metric, m, at.ci95));
         let verdict = if at.met {
             "met".to_string()
         } else {
             format!("missed by {:.0}%", g.miss(at.mean) * 100.0)
         };
-        out.push_str(&format!("\n  {g}: {value}{ci} — {verdict}"));
+        out.push_str(&format!("\n  {g}: {value} — {verdict}"));
         if !r.met
             && let Some((b, v)) = best_row(table, g)
         {
-            out.push_str(&format!("; best in the sweep {v:.6} at {}", point_text(table, b)));
+            let v = numbers::show(&g.metric, v);
+            out.push_str(&format!("; best in the sweep {v} at {}", point_text(table, b)));
         }
     }
     out
@@ -266,6 +301,18 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn goal_json_types_the_point_as_the_scenario_does() {
+        let t = table(&[("124", "0.001")]);
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        let json = serde_json::to_value(report(&t, &g, &Verdict::Met { row: 0 })).unwrap();
+        assert_eq!(json["point"][HOSTS_PARAM], serde_json::json!(124));
+        assert_eq!(json["goals"][0]["best_at"][HOSTS_PARAM], serde_json::json!(124));
+        assert_eq!(typed("0.5"), serde_json::json!(0.5));
+        assert_eq!(typed("20m"), serde_json::json!("20m"));
+        assert_eq!(typed("depth_first"), serde_json::json!("depth_first"));
     }
 
     #[test]
@@ -312,5 +359,28 @@ mod tests {
         assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 2 }));
         let strict = [Goal::parse("login_failure_rate<=0.0001").unwrap()];
         assert_eq!(choose(&t, &strict), Some(Verdict::NoneMet { row: 0 }));
+        // --minimize names another metric: the lowest failure rate among the points
+        // meeting the goal, whatever their host count.
+        assert_eq!(
+            choose_minimizing(&t, &g, Some("login_failure_rate")),
+            Some(Verdict::Met { row: 0 })
+        );
+    }
+
+    #[test]
+    fn with_a_cost_column_the_cheapest_point_is_by_money() {
+        // More hosts under a scaling plan can cost less than fewer hosts always on.
+        let row = |h: &str, rate: &str, cost: &str| SweepRow {
+            params: vec![h.into()],
+            cells: [rate, "", "", "", "", cost, "", "", "", ""].map(String::from).to_vec(),
+        };
+        let t = SweepTable {
+            params: vec![HOSTS_PARAM.into()],
+            metrics: vec!["login_failure_rate".into(), COST_METRIC.into()],
+            rows: vec![row("20", "0.001", "900"), row("30", "0.001", "700"), row("10", "0.5", "1")],
+        };
+        let g = [Goal::parse("login_failure_rate<=0.01").unwrap()];
+        assert_eq!(choose(&t, &g), Some(Verdict::Met { row: 1 }));
+        assert_eq!(choose_minimizing(&t, &g, Some("none_such")), Some(Verdict::Met { row: 0 }));
     }
 }

@@ -2,6 +2,7 @@
 //! Each check returns the first problem found, naming the field and what is allowed.
 
 pub mod add_hosts;
+pub mod autoscale;
 pub mod faults;
 pub mod personal;
 pub mod rules;
@@ -34,22 +35,45 @@ const MAX_TIMESERIES_ROWS: u64 = 1_000_000;
 /// every hour of a profile and to a storm's average rate (users over its window).
 pub const MAX_RATE_PER_HOUR: f64 = 360_000.0;
 
+/// The groups of checks, in order: each reports the first problem it finds.
+const GROUPS: [fn(&Scenario) -> Check; 11] = [
+    top_level,
+    pool,
+    workload,
+    actions,
+    add_hosts::check,
+    update::check,
+    users::check,
+    faults::check,
+    windows::check,
+    personal::check,
+    autoscale::check,
+];
+
 /// Checks `s`; `file` names the scenario in the error.
 pub fn check(s: &Scenario, file: &str) -> Result<(), ScenarioError> {
     run_checks(s).map_err(|(field, msg)| ScenarioError::new(file, &field, msg))
 }
 
+/// Every problem found, for `poolsim validate`: each group of checks (top level, pool,
+/// workload, actions, added hosts, updates, users, faults, windows, personal pools,
+/// autoscale) reports its first problem, and every group runs. Groups rely on the ones before only for sound numbers, which they
+/// re-check themselves, so later groups never panic on an earlier group's problem.
+pub fn check_all(s: &Scenario, file: &str) -> Vec<ScenarioError> {
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    for group in GROUPS {
+        if let Err((field, msg)) = group(s) {
+            let e = ScenarioError::new(file, &field, msg);
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
 fn run_checks(s: &Scenario) -> Check {
-    top_level(s)?;
-    pool(s)?;
-    workload(s)?;
-    actions(s)?;
-    add_hosts::check(s)?;
-    update::check(s)?;
-    users::check(s)?;
-    faults::check(s)?;
-    windows::check(s)?;
-    personal::check(s)
+    GROUPS.iter().try_for_each(|group| group(s))
 }
 
 fn top_level(s: &Scenario) -> Check {
@@ -59,7 +83,10 @@ fn top_level(s: &Scenario) -> Check {
     if s.name.contains(['/', '\\']) || s.name.starts_with('.') {
         return fail("name", "is used as a directory name: no '/', '\\' or leading '.'");
     }
-    if s.duration.0 == 0 || s.duration > MAX_DURATION {
+    if s.duration.0 == 0 {
+        return fail("duration", "is required, e.g. \"7d\" (only a replay may leave it out)");
+    }
+    if s.duration > MAX_DURATION {
         let msg = format!("must be longer than zero and at most {MAX_DURATION} (ten years)");
         return fail("duration", msg);
     }
@@ -132,8 +159,11 @@ fn workload(s: &Scenario) -> Check {
     {
         return fail("workload.users", format!("must be 1 to 10000000 (got {u})"));
     }
+    if w.replay.is_some() {
+        super::replay::check(s)?;
+    }
     let arrivals = w.arrivals.as_slice();
-    if arrivals.is_empty() {
+    if arrivals.is_empty() && w.replay.is_none() {
         return fail("workload.arrivals", "needs at least one arrival process");
     }
     for (i, a) in arrivals.iter().enumerate() {
@@ -144,7 +174,16 @@ fn workload(s: &Scenario) -> Check {
         };
         arrival(a, &field)?;
     }
-    session_dist(&w.session, "workload.session")?;
+    match (&w.session, &w.replay) {
+        (Some(d), _) => session_dist(d, "workload.session")?,
+        (None, None) => {
+            return fail(
+                "workload.session",
+                "is required, e.g. { dist = \"exponential\", mean = \"60m\" }",
+            );
+        }
+        (None, Some(_)) => {}
+    }
     for (name, r) in [("reconnect", &w.reconnect), ("relogin", &w.relogin)] {
         let Some(r) = r else { continue };
         if !(0.0..=1.0).contains(&r.probability) {

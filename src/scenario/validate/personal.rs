@@ -75,8 +75,6 @@ fn pooled_has_no_personal_keys(s: &Scenario) -> Check {
         ("grant_admin_privilege", p.grant_admin_privilege.is_some()),
         ("assignments", !p.assignments.is_empty()),
         ("assignments_file", p.assignments_file.is_some()),
-        ("start_vm_on_connect", p.start_vm_on_connect.is_some()),
-        ("boot_time", p.boot_time.is_some()),
         ("initially_stopped", p.initially_stopped.is_some()),
         ("stop_when_idle", p.stop_when_idle.is_some()),
     ];

@@ -11,6 +11,12 @@ pub fn check(s: &Scenario) -> Check {
         session_dist(logon, "workload.logon")?;
     }
     if let Some(r) = &w.retry {
+        if w.replay.is_some() {
+            return fail(
+                "workload.retry",
+                "a replay's logins and their timing are the log's; remove retry",
+            );
+        }
         if !(1..=MAX_ATTEMPTS).contains(&r.attempts) {
             return fail(
                 "workload.retry.attempts",

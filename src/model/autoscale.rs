@@ -1,0 +1,656 @@
+//! The pooled scaling plan (power management): which phase holds at an instant, and what one
+//! evaluation decides — as pure functions of the plan, the hosts and the sessions, so each rule
+//! of MODEL.md "Autoscale scaling plans" is tested on its own.
+//!
+//! - Schedules cover weekdays; each has ramp-up, peak, ramp-down and off-peak starting at a
+//!   time of day. Days in no schedule keep the last off-peak until the next ramp-up.
+//! - Minimum hosts = ⌈min % × all hosts⌉ (excluded hosts count in "all").
+//! - Used capacity = sessions ÷ (limit × hosts open for new sessions); scale out while it is
+//!   strictly above the threshold or fewer hosts than the minimum are on.
+//! - Scale in (never in ramp-up) while used capacity is below the threshold and one host less
+//!   would not push it above, never below the minimum: an empty host stops, a host with users
+//!   is drained (in ramp-down with force log-off: users are signed out after the wait, unless
+//!   ramp-down ends first).
+//!
+//! The feature that applies the decisions is `model/power.rs`.
+
+use super::host::HostId;
+use crate::engine::SimTime;
+use crate::engine::time::DAY;
+use crate::scenario::LoadBalancer;
+use crate::scenario::autoscale::StopHostsWhen;
+
+/// A phase of a schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Hosts start for the morning; no scale-in.
+    RampUp,
+    /// Busy hours; ramp-up's threshold.
+    Peak,
+    /// Hosts are shed; the only phase that may force users off.
+    RampDown,
+    /// Quiet hours; ramp-down's threshold.
+    OffPeak,
+}
+
+impl Phase {
+    /// The four phases in their daily order.
+    pub const ALL: [Phase; 4] = [Phase::RampUp, Phase::Peak, Phase::RampDown, Phase::OffPeak];
+
+    /// Name in traces and `timeseries.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::RampUp => "ramp_up",
+            Phase::Peak => "peak",
+            Phase::RampDown => "ramp_down",
+            Phase::OffPeak => "off_peak",
+        }
+    }
+}
+
+/// What one phase asks of the pool, with the inherited values filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseRules {
+    /// Which phase.
+    pub phase: Phase,
+    /// Load balancing while it holds.
+    pub balancer: LoadBalancer,
+    /// Minimum percentage of all hosts on (0–100).
+    pub min_pct: u32,
+    /// Capacity threshold (1–100 %).
+    pub threshold_pct: u32,
+    /// Ramp-down with force log-off: the wait before users are signed out.
+    pub force_wait: Option<SimTime>,
+    /// When a drained host without force log-off is stopped.
+    pub stop_when: StopHostsWhen,
+}
+
+/// One schedule: its phases in order and when each starts within the day.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Its name, for traces.
+    pub name: String,
+    /// Weekdays it covers (bit 0 = Monday).
+    pub days: u8,
+    /// Phase start times within the day, in phase order.
+    pub starts: [SimTime; 4],
+    /// The rules of each phase, in phase order.
+    pub rules: [PhaseRules; 4],
+}
+
+/// A scaling plan: its schedules and how it evaluates.
+#[derive(Debug, Clone)]
+pub struct PlanConfig {
+    /// The schedules (no day in two of them).
+    pub schedules: Vec<Schedule>,
+    /// Session events are batched this long before an evaluation.
+    pub evaluation_delay: SimTime,
+    /// The periodic check.
+    pub check_interval: SimTime,
+}
+
+/// The phase holding at an instant and when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseAt {
+    /// The rules in force.
+    pub rules: PhaseRules,
+    /// When the next phase starts (`None`: never, within a week).
+    pub ends: Option<SimTime>,
+}
+
+impl PlanConfig {
+    fn schedule_of(&self, day: u64) -> Option<&Schedule> {
+        let bit = 1u8 << (day % 7);
+        self.schedules.iter().find(|s| s.days & bit != 0)
+    }
+
+    /// The phase at `t` (the run starts on a Monday at 00:00). Before a day's ramp-up, and on
+    /// days without a schedule, the off-peak of the last scheduled day holds (MODEL.md: "Friday
+    /// off-peak lasts to Monday's ramp-up").
+    pub fn phase_at(&self, t: SimTime) -> PhaseAt {
+        let day = t / DAY;
+        let ends = self.next_change(t);
+        if let Some(s) = self.schedule_of(day) {
+            let tod = t % DAY;
+            if let Some(i) = (0..4).rev().find(|&i| s.starts[i] <= tod) {
+                return PhaseAt { rules: s.rules[i], ends };
+            }
+        }
+        // Walk back (cyclically over the week) to the last day with a schedule.
+        let last = (1..=7).find_map(|back| self.schedule_of(day + 7 * 2 - back));
+        let s = last.unwrap_or(&self.schedules[0]);
+        PhaseAt { rules: s.rules[3], ends }
+    }
+
+    /// The first phase start after `t`, within eight days.
+    pub fn next_change(&self, t: SimTime) -> Option<SimTime> {
+        let day = t / DAY;
+        (day..day + 8).find_map(|d| {
+            let s = self.schedule_of(d)?;
+            s.starts.iter().map(|&st| d * DAY + st).find(|&at| at > t)
+        })
+    }
+}
+
+/// A host as an evaluation sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostView {
+    /// Power state.
+    pub power: Power,
+    /// Sessions (active + disconnected).
+    pub sessions: u32,
+    /// Active sessions.
+    pub active: u32,
+    /// Not in drain mode.
+    pub undrained: bool,
+    /// Drained by the scaler (so the scaler may undrain or stop it).
+    pub ours: bool,
+    /// The scaler may start, stop or drain it (not excluded, not drained by an admin).
+    pub movable: bool,
+}
+
+/// A host's power state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// Running and healthy.
+    Running,
+    /// Powering on.
+    Starting,
+    /// Deallocated.
+    Stopped,
+    /// Neither (updating, unavailable): the scaler leaves it alone.
+    Other,
+}
+
+/// One step an evaluation takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Power a stopped host on.
+    Start(HostId),
+    /// Take a host the scaler drained out of drain mode.
+    Undrain(HostId),
+    /// Drain a host and wait for its users to leave; `force_after`: sign them out after this.
+    Drain { host: HostId, force_after: Option<SimTime> },
+    /// Deallocate a host (its remaining sessions are ended).
+    Stop(HostId),
+}
+
+/// A step and why it was taken (the trace's detail).
+pub type Decision = (Step, String);
+
+/// ⌈pct × hosts ÷ 100⌉: the minimum hosts of a phase (MODEL.md: rounded up).
+pub fn min_hosts(pct: u32, hosts: u32) -> u32 {
+    (u64::from(pct) * u64::from(hosts)).div_ceil(100) as u32
+}
+
+/// True when `sessions` on `open` hosts of `limit` use strictly more than `pct` % (MODEL.md:
+/// "strictly greater … equality does nothing"); no open host with sessions is over.
+pub fn over_threshold(sessions: u64, open: u64, limit: u32, pct: u32) -> bool {
+    sessions * 100 > u64::from(pct) * u64::from(limit) * open
+}
+
+/// Used capacity in percent (0 with no open host and no session).
+pub fn used_pct(sessions: u64, open: u64, limit: u32) -> f64 {
+    if open == 0 {
+        return if sessions == 0 { 0.0 } else { f64::INFINITY };
+    }
+    sessions as f64 * 100.0 / (open as f64 * f64::from(limit))
+}
+
+/// The counts an evaluation works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Sessions (active + disconnected) in the pool.
+    pub sessions: u64,
+    /// Hosts running and open for new sessions, or starting (capacity on its way).
+    pub open: u64,
+    /// Hosts running or starting and not being shed by the scaler.
+    pub on: u32,
+}
+
+/// The counts of `hosts`.
+pub fn counts(hosts: &[HostView]) -> Counts {
+    let mut c = Counts { sessions: 0, open: 0, on: 0 };
+    for h in hosts {
+        c.sessions += u64::from(h.sessions);
+        let open = match h.power {
+            Power::Running => h.undrained,
+            Power::Starting => true,
+            _ => false,
+        };
+        c.open += u64::from(open);
+        let live = matches!(h.power, Power::Running | Power::Starting);
+        c.on += u32::from(live && !h.ours);
+    }
+    c
+}
+
+/// True when an evaluation in phase `r` of `hosts` hosts with counts `c` can neither scale out
+/// nor scale in: then only the scaler's drained hosts need a look (see [`stop_drained`]).
+/// `can_add` is false only when no host could be started or taken out of drain (a pool at
+/// full size). Lets a large pool skip the per-host scan at most evaluations; [`decide`]
+/// checks the same conditions.
+pub fn quiet(r: &PhaseRules, c: &Counts, hosts: u32, limit: u32, can_add: bool) -> bool {
+    let min = min_hosts(r.min_pct, hosts);
+    let wants_more = over_threshold(c.sessions, c.open, limit, r.threshold_pct) || c.on < min;
+    if wants_more && can_add {
+        return false;
+    }
+    r.phase == Phase::RampUp || !may_scale_in(r, c, limit, min)
+}
+
+/// The scale-in conditions on the counts alone (MODEL.md: below the threshold, one host less
+/// not above it, never below the minimum, one host kept while anyone has a session).
+fn may_scale_in(r: &PhaseRules, c: &Counts, limit: u32, min: u32) -> bool {
+    let floor = u64::from(min.max(u32::from(c.sessions > 0)));
+    let fewer = c.open.saturating_sub(1);
+    let below = c.sessions * 100 < u64::from(r.threshold_pct) * u64::from(limit) * c.open;
+    c.open > 0
+        && fewer >= floor
+        && c.on > min
+        && below
+        && !over_threshold(c.sessions, fewer, limit, r.threshold_pct)
+}
+
+/// One evaluation of a scaling plan in phase `r`: the steps, each with its reason.
+/// `ramp_down_left` is the time until ramp-down ends (a forced log-off is only planned if its
+/// wait fits); `tie` picks among `n` equally loaded hosts (MODEL.md: ties at random).
+pub fn decide(
+    r: &PhaseRules,
+    hosts: &[HostView],
+    limit: u32,
+    ramp_down_left: Option<SimTime>,
+    tie: &mut dyn FnMut(usize) -> usize,
+) -> Vec<Decision> {
+    let mut c = counts(hosts);
+    let min = min_hosts(r.min_pct, hosts.len() as u32);
+    let mut out = scale_out(r, hosts, limit, min, &mut c);
+    if !out.is_empty() {
+        return out;
+    }
+    out.extend(stop_drained(r, hosts.iter().enumerate().map(|(i, h)| (i as HostId, *h))));
+    if r.phase != Phase::RampUp {
+        out.extend(scale_in(r, hosts, limit, min, &mut c, ramp_down_left, tie));
+    }
+    out
+}
+
+fn scale_out(
+    r: &PhaseRules,
+    hosts: &[HostView],
+    limit: u32,
+    min: u32,
+    c: &mut Counts,
+) -> Vec<Decision> {
+    let mut taken = vec![false; hosts.len()];
+    let mut out = Vec::new();
+    loop {
+        let over = over_threshold(c.sessions, c.open, limit, r.threshold_pct);
+        if !over && c.on >= min {
+            return out;
+        }
+        let why = if over {
+            format!(
+                "{}: used capacity {:.1}% > threshold {}% ({} sessions, {} hosts open)",
+                r.phase.name(),
+                used_pct(c.sessions, c.open, limit),
+                r.threshold_pct,
+                c.sessions,
+                c.open
+            )
+        } else {
+            format!("{}: {} hosts on < minimum {} ({}%)", r.phase.name(), c.on, min, r.min_pct)
+        };
+        let undrain = (0..hosts.len())
+            .filter(|&i| !taken[i] && hosts[i].ours && hosts[i].power == Power::Running)
+            .max_by_key(|&i| (hosts[i].sessions, std::cmp::Reverse(i)));
+        let step = match undrain {
+            Some(i) => Step::Undrain(i as HostId),
+            None => {
+                let start = (0..hosts.len())
+                    .find(|&i| !taken[i] && hosts[i].movable && hosts[i].power == Power::Stopped);
+                match start {
+                    Some(i) => Step::Start(i as HostId),
+                    None => return out,
+                }
+            }
+        };
+        let (Step::Undrain(h) | Step::Start(h)) = step else { unreachable!() };
+        taken[h as usize] = true;
+        c.open += 1;
+        c.on += 1;
+        out.push((step, why));
+    }
+}
+
+/// Drained hosts (`(id, view)`, in host order) whose users have left (or, with
+/// `zero_active_sessions`, are all disconnected) are deallocated.
+pub fn stop_drained(
+    r: &PhaseRules,
+    hosts: impl Iterator<Item = (HostId, HostView)>,
+) -> Vec<Decision> {
+    let gone = |h: &HostView| match r.stop_when {
+        StopHostsWhen::ZeroSessions => h.sessions == 0,
+        StopHostsWhen::ZeroActiveSessions => h.active == 0,
+    };
+    hosts
+        .filter(|(_, h)| h.ours && h.power == Power::Running && gone(h))
+        .map(|(i, _)| {
+            let why = format!("{}: drained host has no {}", r.phase.name(), stop_when_name(r));
+            (Step::Stop(i), why)
+        })
+        .collect()
+}
+
+fn stop_when_name(r: &PhaseRules) -> &'static str {
+    match r.stop_when {
+        StopHostsWhen::ZeroSessions => "sessions",
+        StopHostsWhen::ZeroActiveSessions => "active sessions",
+    }
+}
+
+fn scale_in(
+    r: &PhaseRules,
+    hosts: &[HostView],
+    limit: u32,
+    min: u32,
+    c: &mut Counts,
+    ramp_down_left: Option<SimTime>,
+    tie: &mut dyn FnMut(usize) -> usize,
+) -> Vec<Decision> {
+    let mut out = Vec::new();
+    if !may_scale_in(r, c, limit, min) {
+        return out;
+    }
+    // Candidates once, in host order; each step takes one of those tied for fewest sessions.
+    let mut candidates: Vec<usize> = (0..hosts.len())
+        .filter(|&i| {
+            let h = &hosts[i];
+            h.movable && h.undrained && h.power == Power::Running
+        })
+        .collect();
+    loop {
+        if !may_scale_in(r, c, limit, min) {
+            return out;
+        }
+        let Some(fewest) = candidates.iter().map(|&i| hosts[i].sessions).min() else {
+            return out;
+        };
+        let tied = candidates.iter().filter(|&&i| hosts[i].sessions == fewest).count();
+        let pick = if tied > 1 { tie(tied) } else { 0 };
+        let at = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| hosts[**i].sessions == fewest)
+            .nth(pick)
+            .map_or(0, |(at, _)| at);
+        let i = candidates.remove(at);
+        c.open -= 1;
+        c.on -= 1;
+        let why = format!(
+            "{}: used capacity {:.1}% < threshold {}%, {:.1}% with one host less",
+            r.phase.name(),
+            used_pct(c.sessions, c.open + 1, limit),
+            r.threshold_pct,
+            used_pct(c.sessions, c.open, limit)
+        );
+        let host = i as HostId;
+        if fewest == 0 {
+            out.push((Step::Stop(host), why));
+            continue;
+        }
+        let force_after = match (r.phase, r.force_wait, ramp_down_left) {
+            (Phase::RampDown, Some(wait), Some(left)) if wait <= left => Some(wait),
+            _ => None,
+        };
+        out.push((Step::Drain { host, force_after }, why));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::{HOUR, MINUTE};
+
+    fn rules(phase: Phase, min_pct: u32, threshold_pct: u32) -> PhaseRules {
+        PhaseRules {
+            phase,
+            balancer: LoadBalancer::DepthFirst,
+            min_pct,
+            threshold_pct,
+            force_wait: None,
+            stop_when: StopHostsWhen::ZeroSessions,
+        }
+    }
+
+    fn running(sessions: u32) -> HostView {
+        HostView {
+            power: Power::Running,
+            sessions,
+            active: sessions,
+            undrained: true,
+            ours: false,
+            movable: true,
+        }
+    }
+
+    fn stopped() -> HostView {
+        HostView { power: Power::Stopped, ..running(0) }
+    }
+
+    /// `on` running hosts sharing `sessions` as evenly as possible, then `off` stopped ones.
+    fn pool(sessions: u32, on: u32, off: u32) -> Vec<HostView> {
+        let mut v: Vec<_> =
+            (0..on).map(|i| running(sessions / on + u32::from(i < sessions % on))).collect();
+        v.extend((0..off).map(|_| stopped()));
+        v
+    }
+
+    fn no_tie(_: usize) -> usize {
+        0
+    }
+
+    fn starts(d: &[Decision]) -> usize {
+        d.iter().filter(|(s, _)| matches!(s, Step::Start(_))).count()
+    }
+
+    #[test]
+    fn the_minimum_percentage_rounds_up() {
+        // MODEL.md, autoscale: "rounded up: 30 % of 6 → 2, 10 % of 7 → 1".
+        assert_eq!(min_hosts(30, 6), 2);
+        assert_eq!(min_hosts(10, 7), 1);
+        assert_eq!(min_hosts(0, 7), 0);
+        assert_eq!(min_hosts(100, 7), 7);
+        // And the plan starts hosts to reach it: 30 % of 6 with none on starts two.
+        let d = decide(&rules(Phase::RampUp, 30, 90), &pool(0, 0, 6), 5, None, &mut no_tie);
+        assert_eq!(starts(&d), 2, "{d:?}");
+    }
+
+    #[test]
+    fn the_threshold_is_strict_the_docs_examples() {
+        // MODEL.md: limit 5, threshold 30 %: 5 sessions on 3 hosts (33 %) → start;
+        // 6 on 4 (30 %) → nothing; 7 on 4 (35 %) → start.
+        assert!(over_threshold(5, 3, 5, 30));
+        assert!(!over_threshold(6, 4, 5, 30));
+        assert!(over_threshold(7, 4, 5, 30));
+        let r = rules(Phase::Peak, 0, 30);
+        assert_eq!(starts(&decide(&r, &pool(5, 3, 3), 5, None, &mut no_tie)), 1);
+        assert_eq!(starts(&decide(&r, &pool(6, 4, 3), 5, None, &mut no_tie)), 0);
+        assert_eq!(starts(&decide(&r, &pool(7, 4, 3), 5, None, &mut no_tie)), 1);
+        // Limit 20, 2 hosts, 75 %: a third host starts above 30 sessions.
+        let r = rules(Phase::Peak, 0, 75);
+        assert_eq!(starts(&decide(&r, &pool(30, 2, 1), 20, None, &mut no_tie)), 0);
+        assert_eq!(starts(&decide(&r, &pool(31, 2, 1), 20, None, &mut no_tie)), 1);
+    }
+
+    #[test]
+    fn scale_out_starts_until_at_or_below_the_threshold() {
+        // 40 sessions, limit 10, threshold 50 %: 8 open hosts bring it to 50 % (equality).
+        let r = rules(Phase::Peak, 0, 50);
+        let d = decide(&r, &pool(40, 2, 10), 10, None, &mut no_tie);
+        assert_eq!(starts(&d), 6, "{d:?}");
+    }
+
+    #[test]
+    fn no_scale_in_during_ramp_up() {
+        // MODEL.md: scale in "never during ramp-up". Four idle hosts, minimum 0 %.
+        let idle = pool(0, 4, 0);
+        assert!(decide(&rules(Phase::RampUp, 0, 60), &idle, 10, None, &mut no_tie).is_empty());
+        let peak = decide(&rules(Phase::Peak, 0, 60), &idle, 10, None, &mut no_tie);
+        assert_eq!(peak.len(), 4, "peak sheds every idle host: {peak:?}");
+    }
+
+    #[test]
+    fn all_hosts_off_only_with_zero_percent_and_no_sessions() {
+        // MODEL.md: "All hosts are off only with minimum 0 % and no sessions."
+        let off = |min_pct, sessions| {
+            let d = decide(
+                &rules(Phase::OffPeak, min_pct, 90),
+                &pool(sessions, 3, 0),
+                10,
+                None,
+                &mut no_tie,
+            );
+            3 - d.len()
+        };
+        assert_eq!(off(0, 0), 0, "0 % and no sessions: every host goes");
+        assert_eq!(off(0, 1), 1, "one session keeps one host");
+        assert_eq!(off(10, 0), 1, "10 % of 3 rounds up to one host");
+    }
+
+    #[test]
+    fn scale_in_never_pushes_above_the_threshold() {
+        // 10 sessions, limit 10, threshold 50 %: 3 hosts (33 %) → 2 hosts is exactly 50 %,
+        // allowed; 1 host would be 100 %.
+        let d = decide(&rules(Phase::Peak, 0, 50), &pool(10, 3, 0), 10, None, &mut no_tie);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(matches!(d[0].0, Step::Drain { force_after: None, .. }));
+    }
+
+    #[test]
+    fn a_quiet_evaluation_decides_nothing() {
+        // The fast path is safe: whenever `quiet` holds, the full evaluation of the same
+        // hosts (none drained by the scaler) takes no step; and whenever the full evaluation
+        // takes a step, `quiet` did not hold.
+        let mut seen = [0; 2];
+        for phase in Phase::ALL {
+            for (min_pct, thr) in [(0, 50), (20, 60), (100, 90), (10, 1), (0, 100)] {
+                for sessions in 0..60 {
+                    for (on, off) in [(0, 5), (1, 4), (3, 2), (5, 0)] {
+                        let r = rules(phase, min_pct, thr);
+                        let hosts = pool(sessions.min(on * 10), on, off);
+                        let c = counts(&hosts);
+                        let d = decide(&r, &hosts, 10, None, &mut no_tie);
+                        let can_add = hosts.iter().any(|h| h.power == Power::Stopped);
+                        let q = quiet(&r, &c, 5, 10, can_add);
+                        assert!(
+                            !q || d.is_empty(),
+                            "{phase:?} {min_pct} {thr} {sessions} {on}: {d:?}"
+                        );
+                        seen[usize::from(q)] += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen[0] > 100 && seen[1] > 100, "both paths exercised: {seen:?}");
+    }
+
+    #[test]
+    fn the_host_with_fewest_sessions_is_drained_and_an_empty_one_stopped() {
+        let hosts = vec![running(4), running(1), running(3), running(0)];
+        let d = decide(&rules(Phase::RampDown, 0, 90), &hosts, 10, None, &mut no_tie);
+        assert_eq!(d[0].0, Step::Stop(3));
+        assert_eq!(d[1].0, Step::Drain { host: 1, force_after: None });
+    }
+
+    #[test]
+    fn forced_log_off_only_in_ramp_down_and_only_if_the_wait_fits() {
+        // MODEL.md: force log-off only in ramp-down; "if ramp-down ends before the wait is
+        // over, nobody is forced out".
+        let mut r = rules(Phase::RampDown, 0, 90);
+        r.force_wait = Some(30 * MINUTE);
+        let hosts = vec![running(5), running(1)];
+        let d = decide(&r, &hosts, 10, Some(HOUR), &mut no_tie);
+        assert_eq!(d[0].0, Step::Drain { host: 1, force_after: Some(30 * MINUTE) });
+        let d = decide(&r, &hosts, 10, Some(29 * MINUTE), &mut no_tie);
+        assert_eq!(d[0].0, Step::Drain { host: 1, force_after: None });
+        r.phase = Phase::OffPeak;
+        let d = decide(&r, &hosts, 10, None, &mut no_tie);
+        assert_eq!(d[0].0, Step::Drain { host: 1, force_after: None });
+    }
+
+    #[test]
+    fn ties_go_to_the_tie_breaker() {
+        let hosts = vec![running(2), running(2), running(2)];
+        let mut asked = Vec::new();
+        let d = decide(&rules(Phase::Peak, 0, 90), &hosts, 10, None, &mut |n| {
+            asked.push(n);
+            n - 1
+        });
+        assert_eq!(asked[0], 3, "three hosts tie for fewest sessions");
+        assert_eq!(d[0].0, Step::Drain { host: 2, force_after: None });
+    }
+
+    #[test]
+    fn excluded_hosts_are_never_touched_but_count_in_the_minimum() {
+        // MODEL.md: excluded hosts "are never started, stopped or drained, but count in the
+        // minimum percentage".
+        let mut hosts = pool(0, 2, 2);
+        hosts[0].movable = false; // excluded, running, idle
+        hosts[2].movable = false; // excluded, stopped
+        let d = decide(&rules(Phase::OffPeak, 0, 90), &hosts, 10, None, &mut no_tie);
+        assert_eq!(d, vec![(Step::Stop(1), d[0].1.clone())]);
+        let d = decide(&rules(Phase::RampUp, 100, 90), &hosts, 10, None, &mut no_tie);
+        assert_eq!(d.iter().map(|x| x.0).collect::<Vec<_>>(), vec![Step::Start(3)]);
+    }
+
+    #[test]
+    fn a_drained_host_comes_back_before_a_stopped_one_starts() {
+        // MODEL.md: "taking it out of drain again if capacity is needed".
+        let mut hosts = pool(9, 1, 1);
+        hosts.push(HostView { undrained: false, ours: true, ..running(3) });
+        let d = decide(&rules(Phase::Peak, 0, 50), &hosts, 10, None, &mut no_tie);
+        assert_eq!(d[0].0, Step::Undrain(2));
+    }
+
+    #[test]
+    fn drained_hosts_stop_by_stop_hosts_when() {
+        let drained = HostView { undrained: false, ours: true, active: 0, ..running(2) };
+        let hosts = vec![running(1), drained];
+        let mut r = rules(Phase::RampDown, 0, 90);
+        assert!(decide(&r, &hosts, 10, None, &mut no_tie).iter().all(|d| d.0 != Step::Stop(1)));
+        r.stop_when = StopHostsWhen::ZeroActiveSessions;
+        assert!(decide(&r, &hosts, 10, None, &mut no_tie).iter().any(|d| d.0 == Step::Stop(1)));
+    }
+
+    fn weekday_plan() -> PlanConfig {
+        let r = |phase| rules(phase, 0, 50);
+        let starts = [7 * HOUR, 9 * HOUR, 17 * HOUR, 20 * HOUR];
+        PlanConfig {
+            schedules: vec![Schedule {
+                name: "weekdays".into(),
+                days: 0b001_1111,
+                starts,
+                rules: Phase::ALL.map(r),
+            }],
+            evaluation_delay: MINUTE,
+            check_interval: 5 * MINUTE,
+        }
+    }
+
+    #[test]
+    fn phases_follow_the_clock_and_off_peak_carries_over_days_without_a_schedule() {
+        // MODEL.md: "Days in no schedule keep the last off-peak settings until the next
+        // ramp-up (Friday off-peak lasts to Monday's ramp-up)".
+        let p = weekday_plan();
+        let phase = |t| p.phase_at(t).rules.phase;
+        assert_eq!(phase(8 * HOUR), Phase::RampUp);
+        assert_eq!(phase(9 * HOUR), Phase::Peak);
+        assert_eq!(phase(3 * HOUR), Phase::OffPeak, "Monday before ramp-up: Friday's off-peak");
+        assert_eq!(phase(5 * DAY + 12 * HOUR), Phase::OffPeak, "Saturday noon");
+        assert_eq!(phase(6 * DAY + 23 * HOUR), Phase::OffPeak, "Sunday night");
+        assert_eq!(phase(7 * DAY + 7 * HOUR), Phase::RampUp, "next Monday");
+        assert_eq!(p.next_change(4 * DAY + 21 * HOUR), Some(7 * DAY + 7 * HOUR));
+        assert_eq!(p.phase_at(10 * HOUR).ends, Some(17 * HOUR));
+    }
+}

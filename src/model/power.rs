@@ -1,0 +1,630 @@
+//! Power states of a pooled pool, and who changes them: an autoscale scaling plan
+//! (`model/autoscale.rs`), the older scaling script (`model/scaling_script.rs`) and pooled
+//! Start VM on Connect — with the host-hours and the money they cost.
+//!
+//! A host is running (Available, or any other allocated status), starting (billed, not
+//! routable), or deallocated (`Shutdown`: not routable, only its disks billed). Stopping is
+//! instantaneous here: billing ends when the deallocation starts. A deallocated host keeps its
+//! configuration version.
+//!
+//! Rules (MODEL.md "Autoscale scaling plans", "The older scaling script", "Start VM on
+//! Connect in pooled pools", "Cost"):
+//! - A plan evaluates `evaluation_delay` after a sign-in or sign-out (batching a burst), at
+//!   every phase start and every `check_interval`; the script runs every `interval`.
+//! - After deallocating a host the scaler turns its drain mode off again.
+//! - Pooled Start VM on Connect: a login that finds no host with room starts a stopped host
+//!   only when no host runs or all running ones are full, at most one start per 5 minutes;
+//!   the login waits for the boot (or for a host already booting, while it has room).
+//!
+//! Where the documents are silent (README "Autoscale and cost"): while a session host update
+//! owns drain mode the scaler pauses (or, with `during_update = "scale_out_only"`, only
+//! starts hosts); an admin drain on a host the scaler drained makes it the admin's.
+
+use super::autoscale::{self, HostView, Phase, PhaseAt, Step};
+use super::config::{Action, ActionKind, ModelConfig, PowerConfig, Scaler};
+use super::event::{Event, PowerEvent};
+use super::failure::FailureReason;
+use super::feature::{Feature, Routed};
+use super::host::{HostId, HostStatus};
+use super::pool::{Gauges, Pool};
+use super::scaling_script;
+use super::session::{SessionState, UserId};
+use super::streams;
+use super::world::{LoginKind, LoginRequest, Queue, World};
+use crate::engine::SimTime;
+use crate::engine::rng::{SimRng, stream};
+use crate::engine::time::{DAY, HOUR, MINUTE, to_secs_f64};
+use crate::metrics::catalog::{Metric, MetricValues};
+use crate::metrics::stats::quantile;
+use crate::scenario::LoadBalancer;
+use crate::scenario::autoscale::DuringUpdate;
+use rand::RngExt;
+use std::collections::BTreeSet;
+
+/// Pooled Start VM on Connect starts at most one host per this long.
+pub const SVOC_START_SPACING: SimTime = 5 * MINUTE;
+
+/// The power state of one replication.
+pub struct Power<'c> {
+    cfg: &'c PowerConfig,
+    limit: u32,
+    warmup: SimTime,
+    rng_boot: SimRng,
+    rng_tie: SimRng,
+    excluded: Vec<bool>,
+    /// Per host: drained by the scaler.
+    ours: Vec<bool>,
+    /// The hosts drained by the scaler, in host order.
+    ours_list: BTreeSet<HostId>,
+    /// The hosts as the last full evaluation saw them (kept to reuse the allocation).
+    views_buf: Vec<HostView>,
+    /// Per host: drains so far (a force log-off names the drain it belongs to).
+    drains: Vec<u32>,
+    /// Per host: logins waiting for it to boot, with when they started waiting.
+    waiters: Vec<Vec<(UserId, SimTime)>>,
+    evaluation_pending: bool,
+    last_svoc_start: Option<SimTime>,
+    meter: Meter,
+    boot_waits: Vec<SimTime>,
+    starting_failures: u64,
+    forced: u64,
+    started: u64,
+    stopped: u64,
+}
+
+impl<'c> Power<'c> {
+    /// The power state of replication `replication` (`None` without `[autoscale]`, `[cost]`
+    /// or pooled Start VM on Connect): hosts beyond the initial running count are
+    /// deallocated before anything is recorded.
+    pub fn build(cfg: &'c ModelConfig, replication: u64, pool: &mut Pool) -> Option<Self> {
+        let p = cfg.power.as_ref()?;
+        let hosts = pool.hosts().len();
+        let mut excluded = vec![false; hosts];
+        for &h in &p.excluded {
+            excluded[h as usize] = true;
+        }
+        let initial = p.initial_running.unwrap_or_else(|| initial_running(p, hosts as u32));
+        let mut running = excluded.iter().filter(|&&x| x).count() as u32;
+        for h in (0..hosts).filter(|&h| !excluded[h]) {
+            if running < initial {
+                running += 1;
+            } else {
+                pool.set_status(h as HostId, HostStatus::Shutdown);
+            }
+        }
+        let rng = |src| stream(cfg.seed, replication, src);
+        Some(Self {
+            cfg: p,
+            limit: pool.limit(),
+            warmup: cfg.warmup,
+            rng_boot: rng(streams::POWER_BOOT),
+            rng_tie: rng(streams::SCALING_TIES),
+            excluded,
+            ours: vec![false; hosts],
+            ours_list: BTreeSet::new(),
+            views_buf: Vec::new(),
+            drains: vec![0; hosts],
+            waiters: vec![Vec::new(); hosts],
+            evaluation_pending: false,
+            last_svoc_start: None,
+            meter: Meter::new(pool.gauges(), pool.limit()),
+            boot_waits: Vec::new(),
+            starting_failures: 0,
+            forced: 0,
+            started: 0,
+            stopped: 0,
+        })
+    }
+
+    /// Hosts added since (`add_hosts`) join the scaler's view.
+    fn sync_hosts(&mut self, pool: &Pool) {
+        let n = pool.hosts().len();
+        if n > self.ours.len() {
+            self.excluded.resize(n, false);
+            self.ours.resize(n, false);
+            self.drains.resize(n, 0);
+            self.waiters.resize(n, Vec::new());
+        }
+    }
+
+    fn plan(&self) -> Option<&'c autoscale::PlanConfig> {
+        match &self.cfg.scaler {
+            Some(Scaler::Plan(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Handles a power event.
+    pub fn handle(&mut self, w: &mut World, q: &mut Queue, e: PowerEvent) {
+        self.sync_hosts(&w.pool);
+        match e {
+            PowerEvent::Evaluate => {
+                self.evaluation_pending = false;
+                self.evaluate(w, q);
+            }
+            PowerEvent::Check => {
+                if let Some(p) = self.plan() {
+                    q.schedule(w.now.saturating_add(p.check_interval), Event::Power(e));
+                }
+                self.evaluate(w, q);
+            }
+            PowerEvent::PhaseChange => self.phase_change(w, q),
+            PowerEvent::ScriptRun => {
+                if let Some(Scaler::Script(s)) = &self.cfg.scaler {
+                    q.schedule(w.now.saturating_add(s.interval), Event::Power(e));
+                }
+                self.evaluate(w, q);
+            }
+            PowerEvent::BootDone { host } => self.boot_done(w, q, host),
+            PowerEvent::ForceLogoff { host, drain } => self.force_logoff(w, q, host, drain),
+        }
+    }
+
+    fn phase_change(&mut self, w: &mut World, q: &mut Queue) {
+        let Some(p) = self.plan() else { return };
+        let at = p.phase_at(w.now);
+        w.pool.set_balancer(at.rules.balancer);
+        let detail = format!("{} ({})", at.rules.phase.name(), balancer_name(at.rules.balancer));
+        w.trace("scaling_phase", None, None, &detail);
+        if let Some(next) = at.ends {
+            q.schedule(next, Event::Power(PowerEvent::PhaseChange));
+        }
+        self.evaluate(w, q);
+    }
+
+    /// Asks for a plan evaluation `evaluation_delay` from now, unless one is pending (a burst
+    /// of sign-ins is evaluated once).
+    fn request_evaluation(&mut self, w: &World, q: &mut Queue) {
+        let Some(p) = self.plan() else { return };
+        if self.evaluation_pending {
+            return;
+        }
+        self.evaluation_pending = true;
+        q.schedule(w.now.saturating_add(p.evaluation_delay), Event::Power(PowerEvent::Evaluate));
+    }
+
+    /// Whether the scaler acts now, and whether it may drain and stop hosts.
+    fn may_act(&self, w: &World) -> Option<bool> {
+        if w.control.scaler_may_drain() {
+            return Some(true);
+        }
+        match self.cfg.during_update {
+            DuringUpdate::Pause => None,
+            DuringUpdate::ScaleOutOnly => Some(false),
+        }
+    }
+
+    /// One evaluation of the plan or one run of the script; every step is traced with its
+    /// reason.
+    fn evaluate(&mut self, w: &mut World, q: &mut Queue) {
+        let Some(scaler) = &self.cfg.scaler else { return };
+        let Some(may_shed) = self.may_act(w) else {
+            return w.trace("scaling_paused", None, None, "a session host update owns drain mode");
+        };
+        let decisions = match scaler {
+            Scaler::Plan(p) => self.plan_decisions(p, w),
+            Scaler::Script(s) => {
+                scaling_script::decide(s, w.now % DAY, &self.views(&w.pool), self.limit)
+            }
+        };
+        for (step, why) in decisions {
+            let sheds = matches!(step, Step::Drain { .. } | Step::Stop(_));
+            if sheds && !may_shed {
+                continue;
+            }
+            self.apply(w, q, step, &why);
+        }
+    }
+
+    fn views(&self, pool: &Pool) -> Vec<HostView> {
+        (0..pool.hosts().len()).map(|i| self.view(pool, i as HostId)).collect()
+    }
+
+    /// Host `id` as the scaler sees it. A host counts as the scaler's only while it is still
+    /// drained (an update's end or an admin undrains it).
+    fn view(&self, pool: &Pool, id: HostId) -> HostView {
+        let (i, h) = (id as usize, pool.host(id));
+        let power = match h.status {
+            HostStatus::Available => autoscale::Power::Running,
+            HostStatus::Starting => autoscale::Power::Starting,
+            HostStatus::Shutdown => autoscale::Power::Stopped,
+            _ => autoscale::Power::Other,
+        };
+        let ours = self.ours[i] && h.drain;
+        let active = if ours {
+            let active =
+                |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
+            h.sessions.iter().filter(active).count() as u32
+        } else {
+            h.session_count()
+        };
+        HostView {
+            power,
+            sessions: h.session_count(),
+            active,
+            undrained: !h.drain,
+            ours,
+            movable: !self.excluded[i] && (ours || !h.drain),
+        }
+    }
+
+    /// The plan's counts from the pool's gauges and the scaler's drained hosts, without a
+    /// per-host scan (equal to `autoscale::counts` of every view).
+    fn counts(&self, pool: &Pool) -> autoscale::Counts {
+        let g = pool.gauges();
+        let ours_live = self
+            .ours_list
+            .iter()
+            .filter(|&&h| {
+                let host = pool.host(h);
+                host.drain && host.status == HostStatus::Available
+            })
+            .count() as u64;
+        let live = g.hosts_available + g.hosts_draining + g.hosts_starting;
+        autoscale::Counts {
+            sessions: g.sessions(),
+            open: g.hosts_available + g.hosts_starting,
+            on: (live - ours_live) as u32,
+        }
+    }
+
+    /// Whether some host might be started or taken out of drain (over-approximated: a stopped
+    /// host drained by an admin counts), without a per-host scan.
+    fn can_add(&self, pool: &Pool) -> bool {
+        let excluded_stopped = self
+            .cfg
+            .excluded
+            .iter()
+            .filter(|&&h| pool.host(h).status == HostStatus::Shutdown)
+            .count() as u64;
+        !self.ours_list.is_empty() || pool.gauges().hosts_stopped > excluded_stopped
+    }
+
+    /// One evaluation of the plan: the full per-host decision, or — when the counts say
+    /// nothing can scale — only a look at the hosts the scaler drained.
+    fn plan_decisions(&mut self, p: &autoscale::PlanConfig, w: &World) -> Vec<autoscale::Decision> {
+        let at = p.phase_at(w.now);
+        let hosts = w.pool.hosts().len() as u32;
+        let c = self.counts(&w.pool);
+        if autoscale::quiet(&at.rules, &c, hosts, self.limit, self.can_add(&w.pool)) {
+            let drained = self.ours_list.iter().map(|&h| (h, self.view(&w.pool, h)));
+            return autoscale::stop_drained(&at.rules, drained);
+        }
+        let mut views = std::mem::take(&mut self.views_buf);
+        views.clear();
+        views.extend((0..hosts).map(|i| self.view(&w.pool, i)));
+        let left = ramp_down_left(&at, w.now);
+        let rng = &mut self.rng_tie;
+        let out = autoscale::decide(&at.rules, &views, self.limit, left, &mut |n| {
+            rng.random_range(0..n as u32) as usize
+        });
+        self.views_buf = views;
+        out
+    }
+
+    fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &str) {
+        match step {
+            Step::Start(h) => {
+                self.start_host(w, q, h);
+                w.trace("scale_start", Some(h), None, why);
+            }
+            Step::Undrain(h) => {
+                self.set_ours(w, h, false);
+                w.trace("scale_undrain", Some(h), None, why);
+            }
+            Step::Drain { host, force_after } => {
+                self.set_ours(w, host, true);
+                let detail = match force_after {
+                    Some(after) => {
+                        let drain = self.drains[host as usize];
+                        let ev = PowerEvent::ForceLogoff { host, drain };
+                        q.schedule(w.now.saturating_add(after), Event::Power(ev));
+                        format!(
+                            "{why}; users signed out after {}",
+                            crate::scenario::Duration(after)
+                        )
+                    }
+                    None => format!("{why}; waiting for users to sign out"),
+                };
+                w.trace("scale_drain", Some(host), None, &detail);
+            }
+            Step::Stop(h) => self.stop_host(w, h, why),
+        }
+    }
+
+    /// Drains (`true`) or undrains a host on the scaler's behalf; each change is a new drain
+    /// number, so a pending force log-off of an earlier drain is void.
+    fn set_ours(&mut self, w: &mut World, h: HostId, on: bool) {
+        self.mark_ours(h, on);
+        w.pool.set_drain(h, on);
+    }
+
+    /// Notes whether the scaler holds `h` drained; any change voids a pending force log-off.
+    fn mark_ours(&mut self, h: HostId, on: bool) {
+        self.ours[h as usize] = on;
+        self.drains[h as usize] += 1;
+        if on {
+            self.ours_list.insert(h);
+        } else {
+            self.ours_list.remove(&h);
+        }
+    }
+
+    fn start_host(&mut self, w: &mut World, q: &mut Queue, h: HostId) {
+        w.pool.set_status(h, HostStatus::Starting);
+        self.started += u64::from(w.recorder.measuring());
+        let boot = self.cfg.boot_time.sample(w.now, &mut self.rng_boot);
+        q.schedule(w.now.saturating_add(boot), Event::Power(PowerEvent::BootDone { host: h }));
+    }
+
+    /// Deallocates `h`: its remaining sessions end (forced log-offs), drain mode goes off.
+    fn stop_host(&mut self, w: &mut World, h: HostId, why: &str) {
+        let closed = w.force_logoff_all(h, "scaling");
+        if w.recorder.measuring() {
+            self.forced += closed.len() as u64;
+            self.stopped += 1;
+        }
+        if self.ours[h as usize] {
+            self.mark_ours(h, false);
+        }
+        w.pool.update_host(h, |host| {
+            host.drain = false;
+            host.status = HostStatus::Shutdown;
+        });
+        w.trace("scale_stop", Some(h), None, why);
+    }
+
+    fn boot_done(&mut self, w: &mut World, q: &mut Queue, h: HostId) {
+        if w.pool.host(h).status == HostStatus::Starting {
+            w.pool.set_status(h, HostStatus::Available);
+        }
+        w.trace("boot_done", Some(h), None, "");
+        for (user, since) in std::mem::take(&mut self.waiters[h as usize]) {
+            let waited = w.now - since;
+            if w.recorder.measuring() {
+                self.boot_waits.push(waited);
+            }
+            let host = w.pool.host(h);
+            if host.open_for_new_sessions() && host.session_count() < w.pool.limit() {
+                let kind = LoginKind::Fresh;
+                let request = LoginRequest { user, host: Some(h), kind, reply: None, waited };
+                w.request_login(request);
+            } else {
+                self.starting_failures += u64::from(w.recorder.measuring());
+                w.fail_login(user, Some(h), FailureReason::NoCapacity);
+            }
+        }
+        self.request_evaluation(w, q);
+    }
+
+    /// The wait of a ramp-down force log-off is over: if the drain still holds and ramp-down
+    /// has not ended (MODEL.md: "if ramp-down ends before the wait is over, nobody is forced
+    /// out"), remaining users are signed out and the host deallocated.
+    fn force_logoff(&mut self, w: &mut World, q: &mut Queue, h: HostId, drain: u32) {
+        if !self.ours[h as usize] || self.drains[h as usize] != drain {
+            return;
+        }
+        if let Some(p) = self.plan()
+            && p.phase_at(w.now).rules.phase != Phase::RampDown
+        {
+            return w.trace("scale_wait", Some(h), None, "ramp-down ended before the wait");
+        }
+        if self.may_act(w) != Some(true) {
+            return;
+        }
+        self.stop_host(w, h, "force log-off: the wait is over");
+        self.request_evaluation(w, q);
+    }
+
+    /// Pooled Start VM on Connect for a login that found no host with room.
+    fn start_on_connect(&mut self, w: &mut World, q: &mut Queue, user: UserId) -> Option<HostId> {
+        let limit = w.pool.limit() as usize;
+        let booting = (0..w.pool.hosts().len()).find(|&i| {
+            let h = w.pool.host(i as HostId);
+            h.status == HostStatus::Starting
+                && !h.drain
+                && h.session_count() as usize + self.waiters[i].len() < limit
+        });
+        let host = match booting {
+            Some(i) => i as HostId,
+            None => {
+                let spaced = self.last_svoc_start.is_none_or(|t| w.now >= t + SVOC_START_SPACING);
+                let stopped = (0..w.pool.hosts().len()).find(|&i| {
+                    !self.excluded[i] && w.pool.host(i as HostId).status == HostStatus::Shutdown
+                });
+                let h = stopped.filter(|_| spaced)? as HostId;
+                self.last_svoc_start = Some(w.now);
+                self.start_host(w, q, h);
+                w.trace(
+                    "scale_start",
+                    Some(h),
+                    Some(user),
+                    "start VM on connect: no host with room",
+                );
+                h
+            }
+        };
+        self.waiters[host as usize].push((user, w.now));
+        w.users.set_online(user);
+        w.trace("boot_wait", Some(host), Some(user), "");
+        Some(host)
+    }
+}
+
+fn initial_running(p: &PowerConfig, hosts: u32) -> u32 {
+    match &p.scaler {
+        Some(Scaler::Plan(plan)) => autoscale::min_hosts(plan.phase_at(0).rules.min_pct, hosts),
+        Some(Scaler::Script(s)) => s.min_hosts,
+        None if p.start_vm_on_connect => 0,
+        None => hosts,
+    }
+}
+
+fn ramp_down_left(at: &PhaseAt, now: SimTime) -> Option<SimTime> {
+    (at.rules.phase == Phase::RampDown).then(|| at.ends.map_or(SimTime::MAX, |e| e - now))
+}
+
+fn balancer_name(b: LoadBalancer) -> &'static str {
+    match b {
+        LoadBalancer::BreadthFirst => "breadth_first",
+        LoadBalancer::BreadthFirstStrict => "breadth_first_strict",
+        LoadBalancer::DepthFirst => "depth_first",
+    }
+}
+
+impl Feature for Power<'_> {
+    fn start(&mut self, w: &mut World, q: &mut Queue) {
+        match &self.cfg.scaler {
+            Some(Scaler::Plan(p)) => {
+                q.schedule(0, Event::Power(PowerEvent::PhaseChange));
+                q.schedule(p.check_interval, Event::Power(PowerEvent::Check));
+            }
+            Some(Scaler::Script(_)) => {
+                // basicScale.ps1 sets the pool to breadth-first.
+                w.pool.set_balancer(LoadBalancer::BreadthFirst);
+                q.schedule(0, Event::Power(PowerEvent::ScriptRun));
+            }
+            None => {}
+        }
+    }
+
+    /// Pooled logins: the load balancer's pick; with none, Start VM on Connect (when on), and
+    /// a failure counted as `host_starting` when a host was booting.
+    fn route(
+        &mut self,
+        w: &mut World,
+        q: &mut Queue,
+        user: UserId,
+    ) -> Option<Result<Routed, FailureReason>> {
+        if self.cfg.scaler.is_none() && !self.cfg.start_vm_on_connect {
+            return None;
+        }
+        self.sync_hosts(&w.pool);
+        if let Some(h) = w.pick_host() {
+            return Some(Ok(Routed::Now(h)));
+        }
+        if self.cfg.start_vm_on_connect
+            && let Some(h) = self.start_on_connect(w, q, user)
+        {
+            return Some(Ok(Routed::Booting(h)));
+        }
+        if w.pool.gauges().hosts_starting > 0 {
+            self.starting_failures += u64::from(w.recorder.measuring());
+        }
+        Some(Err(FailureReason::NoCapacity))
+    }
+
+    fn session_opened(&mut self, w: &mut World, q: &mut Queue, _host: HostId) {
+        self.request_evaluation(w, q);
+    }
+
+    fn session_closed(&mut self, w: &mut World, q: &mut Queue, _host: HostId) {
+        self.request_evaluation(w, q);
+    }
+
+    /// An admin drain on a host the scaler drained makes the drain the admin's: the scaler
+    /// neither undrains nor stops it, and a pending force log-off is void.
+    fn after_action(&mut self, w: &mut World, _q: &mut Queue, a: &Action) {
+        self.sync_hosts(&w.pool);
+        if let (ActionKind::Drain(_), Some(h)) = (&a.kind, a.host)
+            && w.control.scaler_may_drain()
+            && self.ours[h as usize]
+        {
+            self.mark_ours(h, false);
+        }
+    }
+
+    fn observe(&mut self, w: &World) {
+        self.meter.observe(w.now, self.warmup, w.pool.gauges());
+    }
+
+    fn finish(&self, w: &World, m: &mut MetricValues, end: SimTime) {
+        let mut meter = self.meter.clone();
+        meter.observe(end, self.warmup, w.pool.gauges());
+        let hours = |ms: u128| Some(ms as f64 / HOUR as f64);
+        let count = |v: u64| Some(v as f64);
+        m.set(Metric::HostHoursRunning, hours(meter.running_ms));
+        m.set(Metric::HostHoursStopped, hours(meter.stopped_ms));
+        if let Some(p) = &self.cfg.prices {
+            let running = meter.running_ms as f64 / HOUR as f64;
+            let stopped = meter.stopped_ms as f64 / HOUR as f64;
+            m.set(Metric::Cost, Some(running * p.host_hour + stopped * p.stopped_host_hour));
+        }
+        m.set(Metric::PeakHostsRunning, count(meter.peak_running));
+        let mean = (meter.capacity_ms > 0).then(|| meter.used_pct_ms / meter.capacity_ms as f64);
+        m.set(Metric::MeanCapacityUsedPct, mean);
+        // Starts, stops and their failures are this feature's only when it drives power (a
+        // personal pool's boots and idle stops are `model/personal.rs`'s).
+        if self.cfg.scaler.is_some() || self.cfg.start_vm_on_connect {
+            m.set(Metric::HostsStarted, count(self.started));
+            m.set(Metric::HostsStopped, count(self.stopped));
+            m.set(Metric::LoginFailuresHostStarting, count(self.starting_failures));
+        }
+        if self.cfg.scaler.is_some() {
+            m.set(Metric::ForcedLogoffsScaling, count(self.forced));
+        }
+        if self.cfg.start_vm_on_connect {
+            let waits: Vec<f64> = self.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();
+            m.set(Metric::LoginWaitP95Seconds, quantile(&waits, 0.95));
+            m.set(Metric::LoginsWaitedForBoot, count(self.boot_waits.len() as u64));
+        }
+    }
+}
+
+/// Time integrals of the power state after the warm-up: host-hours running and stopped, the
+/// peak, and used capacity weighted by time.
+#[derive(Debug, Clone)]
+struct Meter {
+    limit: u32,
+    last: SimTime,
+    state: Gauges,
+    running_ms: u128,
+    stopped_ms: u128,
+    peak_running: u64,
+    used_pct_ms: f64,
+    capacity_ms: u128,
+}
+
+impl Meter {
+    fn new(initial: &Gauges, limit: u32) -> Self {
+        Self {
+            limit,
+            last: 0,
+            state: *initial,
+            running_ms: 0,
+            stopped_ms: 0,
+            peak_running: 0,
+            used_pct_ms: 0.0,
+            capacity_ms: 0,
+        }
+    }
+
+    /// Adds the time since the last call (the previous state holding), then notes `now`'s.
+    fn observe(&mut self, now: SimTime, warmup: SimTime, g: &Gauges) {
+        let from = self.last.max(warmup);
+        if now > from {
+            let dt = u128::from(now - from);
+            let s = &self.state;
+            self.running_ms += dt * u128::from(allocated(s));
+            self.stopped_ms += dt * u128::from(s.hosts_stopped);
+            if s.hosts_available > 0 {
+                let pct = autoscale::used_pct(s.sessions(), s.hosts_available, self.limit);
+                self.used_pct_ms += pct * dt as f64;
+                self.capacity_ms += dt;
+            }
+            if self.last < warmup {
+                self.peak_running = allocated(s);
+            }
+        }
+        self.last = self.last.max(now);
+        self.state = *g;
+        if now >= warmup {
+            self.peak_running = self.peak_running.max(allocated(g));
+        }
+    }
+}
+
+/// Hosts billed: running or starting (MODEL.md "Cost": billed while allocated).
+fn allocated(g: &Gauges) -> u64 {
+    g.hosts_total - g.hosts_stopped
+}

@@ -1,0 +1,204 @@
+//! Checks of `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
+
+use super::rules::{Check, fail, known_host, session_dist};
+use crate::scenario::autoscale::*;
+use crate::scenario::spec::{PoolKind, Scenario};
+
+/// Checks `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
+pub fn check(s: &Scenario) -> Check {
+    if let Some(c) = &s.cost {
+        cost(c)?;
+    }
+    if s.pool.kind == PoolKind::Pooled
+        && s.pool.boot_time.is_some()
+        && s.pool.start_vm_on_connect != Some(true)
+    {
+        return fail("pool.boot_time", "only applies with start_vm_on_connect = true");
+    }
+    let Some(a) = &s.autoscale else { return Ok(()) };
+    if s.pool.kind != PoolKind::Pooled {
+        return fail("autoscale", "poolsim models scaling plans for pooled pools only");
+    }
+    if s.pool.max_sessions.is_none() && s.pool.vcpus.is_none() {
+        return fail("pool.max_sessions", "autoscale needs a configured max session limit");
+    }
+    session_dist(&a.boot_time, "autoscale.boot_time")?;
+    if let Some(n) = a.initial_running
+        && !(0..=s.pool.hosts).contains(&n)
+    {
+        return fail(
+            "autoscale.initial_running",
+            format!("must be 0 to pool.hosts ({})", s.pool.hosts),
+        );
+    }
+    for (i, name) in a.exclude.iter().enumerate() {
+        known_host(s, name, &format!("autoscale.exclude[{i}]"))?;
+    }
+    match a.kind {
+        ScalerKind::ScalingPlan => plan(a),
+        ScalerKind::ScalingScript => script(s, a),
+    }
+}
+
+fn cost(c: &CostSpec) -> Check {
+    for (key, v) in [("host_hour", c.host_hour), ("stopped_host_hour", c.stopped_host_hour)] {
+        if !v.is_finite() || v < 0.0 {
+            return fail(format!("cost.{key}"), format!("must be a price of 0 or more (got {v})"));
+        }
+    }
+    if c.currency.trim().is_empty() {
+        return fail("cost.currency", "must not be empty, e.g. \"EUR\"");
+    }
+    Ok(())
+}
+
+fn plan(a: &AutoscaleSpec) -> Check {
+    if a.schedules.is_empty() {
+        return fail(
+            "autoscale.schedules",
+            "a scaling plan needs at least one [[autoscale.schedules]]",
+        );
+    }
+    if a.check_interval.0 == 0 {
+        return fail("autoscale.check_interval", "must be longer than zero, e.g. \"5m\"");
+    }
+    let mut seen = 0u8;
+    for (i, sch) in a.schedules.iter().enumerate() {
+        let at = format!("autoscale.schedules[{i}]");
+        let mask = sch.days.mask().map_err(|m| (format!("{at}.days"), m))?;
+        if mask & seen != 0 {
+            return fail(format!("{at}.days"), "a day is in two schedules; each day may have one");
+        }
+        seen |= mask;
+        schedule(sch, &at, a.method)?;
+    }
+    Ok(())
+}
+
+fn schedule(sch: &ScheduleSpec, at: &str, method: ScalingMethod) -> Check {
+    let phases = sch.phases();
+    for w in phases.windows(2) {
+        if w[1].1.start.0 <= w[0].1.start.0 {
+            return fail(
+                format!("{at}.{}.start", w[1].0),
+                format!(
+                    "phases must start in order ramp_up < peak < ramp_down < off_peak within the day ({} does not start after {})",
+                    w[1].0, w[0].0
+                ),
+            );
+        }
+    }
+    for (key, p) in phases {
+        let field = |k: &str| format!("{at}.{key}.{k}");
+        let own = key == "ramp_up" || key == "ramp_down";
+        if own {
+            pct(p.min_hosts_pct, &field("min_hosts_pct"), 0)?;
+            pct(p.capacity_threshold_pct, &field("capacity_threshold_pct"), 1)?;
+        } else if p.min_hosts_pct.is_some() || p.capacity_threshold_pct.is_some() {
+            let from = if key == "peak" { "ramp_up" } else { "ramp_down" };
+            return fail(
+                field("capacity_threshold_pct"),
+                format!("{key} inherits {from}'s minimum and threshold; remove it"),
+            );
+        }
+        if key != "ramp_down" {
+            for (k, set) in [
+                ("force_logoff", p.force_logoff.is_some()),
+                ("wait", p.wait.is_some()),
+                ("stop_hosts_when", p.stop_hosts_when.is_some()),
+            ] {
+                if set {
+                    return fail(field(k), "only applies to ramp_down");
+                }
+            }
+        }
+        if p.wait.is_some() && p.force_logoff != Some(true) {
+            return fail(field("wait"), "only applies with force_logoff = true");
+        }
+        pool_size(p, own, method, &field)?;
+    }
+    Ok(())
+}
+
+fn pct(v: Option<i64>, field: &str, min: i64) -> Check {
+    match v {
+        None => fail(field, format!("is required ({min} to 100)")),
+        Some(v) if !(min..=100).contains(&v) => {
+            fail(field, format!("must be {min} to 100 (got {v})"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+fn pool_size(
+    p: &PhaseSpec,
+    own: bool,
+    method: ScalingMethod,
+    field: &dyn Fn(&str) -> String,
+) -> Check {
+    let set = p.min_pool_size.is_some() || p.max_pool_size.is_some();
+    if method == ScalingMethod::Power || !own {
+        if set {
+            return fail(
+                field("min_pool_size"),
+                "only applies to ramp_up and ramp_down with method = \"dynamic\"",
+            );
+        }
+        return Ok(());
+    }
+    let (Some(min), Some(max)) = (p.min_pool_size, p.max_pool_size) else {
+        return fail(
+            field("min_pool_size"),
+            "method = \"dynamic\" needs min_pool_size and max_pool_size",
+        );
+    };
+    if min < 0 || max < min.max(1) {
+        return fail(
+            field("max_pool_size"),
+            format!("need 0 <= min_pool_size <= max_pool_size, max at least 1 (got {min}, {max})"),
+        );
+    }
+    fail("autoscale.method", "method = \"dynamic\" is not modelled yet; use \"power\"")
+}
+
+fn script(s: &Scenario, a: &AutoscaleSpec) -> Check {
+    if !a.schedules.is_empty() {
+        return fail("autoscale.schedules", "only applies to kind = \"scaling_plan\"");
+    }
+    let Some(peak) = a.peak else {
+        return fail(
+            "autoscale.peak",
+            "the scaling script needs peak hours: peak = { start = \"09:00\", end = \"17:00\" }",
+        );
+    };
+    if peak.end.0 <= peak.start.0 {
+        return fail("autoscale.peak.end", "must be after peak.start within the day");
+    }
+    if a.interval.0 == 0 {
+        return fail("autoscale.interval", "must be longer than zero, e.g. \"15m\"");
+    }
+    match a.session_threshold_per_cpu {
+        Some(t) if t.is_finite() && t > 0.0 => {}
+        _ => {
+            return fail(
+                "autoscale.session_threshold_per_cpu",
+                "is required: sessions per vCPU, more than 0",
+            );
+        }
+    }
+    match a.vcpus.or(s.pool.vcpus) {
+        Some(v) if (1..=1024).contains(&v) => {}
+        _ => {
+            return fail(
+                "autoscale.vcpus",
+                "is required (1 to 1024) unless the pool is sized by vcpus",
+            );
+        }
+    }
+    match a.min_hosts {
+        Some(m) if (0..=s.pool.hosts).contains(&m) => Ok(()),
+        _ => {
+            fail("autoscale.min_hosts", format!("is required: 0 to pool.hosts ({})", s.pool.hosts))
+        }
+    }
+}
