@@ -65,9 +65,11 @@ pub struct PhaseRules {
     pub stop_when: StopHostsWhen,
 }
 
-/// One schedule: its phases in order and when each starts within the day.
+/// One schedule: its phases in order and when each starts within the day. `R` is what a
+/// phase asks: a pooled plan's [`PhaseRules`] or a personal plan's rules
+/// (`model/personal_plan.rs`).
 #[derive(Debug, Clone)]
-pub struct Schedule {
+pub struct Schedule<R = PhaseRules> {
     /// Its name, for traces.
     pub name: String,
     /// Weekdays it covers (bit 0 = Monday).
@@ -75,7 +77,7 @@ pub struct Schedule {
     /// Phase start times within the day, in phase order.
     pub starts: [SimTime; 4],
     /// The rules of each phase, in phase order.
-    pub rules: [PhaseRules; 4],
+    pub rules: [R; 4],
 }
 
 /// A scaling plan: its schedules and how it evaluates.
@@ -91,45 +93,55 @@ pub struct PlanConfig {
 
 /// The phase holding at an instant and when it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhaseAt {
+pub struct PhaseAt<R = PhaseRules> {
     /// The rules in force.
-    pub rules: PhaseRules,
+    pub rules: R,
     /// When the next phase starts (`None`: never, within a week).
     pub ends: Option<SimTime>,
 }
 
 impl PlanConfig {
-    fn schedule_of(&self, day: u64) -> Option<&Schedule> {
-        let bit = 1u8 << (day % 7);
-        self.schedules.iter().find(|s| s.days & bit != 0)
-    }
-
-    /// The phase at `t` (the run starts on a Monday at 00:00). Before a day's ramp-up, and on
-    /// days without a schedule, the off-peak of the last scheduled day holds (MODEL.md: "Friday
-    /// off-peak lasts to Monday's ramp-up").
+    /// The phase at `t` (see [`phase_at`]).
     pub fn phase_at(&self, t: SimTime) -> PhaseAt {
-        let day = t / DAY;
-        let ends = self.next_change(t);
-        if let Some(s) = self.schedule_of(day) {
-            let tod = t % DAY;
-            if let Some(i) = (0..4).rev().find(|&i| s.starts[i] <= tod) {
-                return PhaseAt { rules: s.rules[i], ends };
-            }
-        }
-        // Walk back (cyclically over the week) to the last day with a schedule.
-        let last = (1..=7).find_map(|back| self.schedule_of(day + 7 * 2 - back));
-        let s = last.unwrap_or(&self.schedules[0]);
-        PhaseAt { rules: s.rules[3], ends }
+        phase_at(&self.schedules, t)
     }
 
-    /// The first phase start after `t`, within eight days.
+    /// The first phase start after `t` (see [`next_change`]).
     pub fn next_change(&self, t: SimTime) -> Option<SimTime> {
-        let day = t / DAY;
-        (day..day + 8).find_map(|d| {
-            let s = self.schedule_of(d)?;
-            s.starts.iter().map(|&st| d * DAY + st).find(|&at| at > t)
-        })
+        next_change(&self.schedules, t)
     }
+}
+
+fn schedule_of<R>(schedules: &[Schedule<R>], day: u64) -> Option<&Schedule<R>> {
+    let bit = 1u8 << (day % 7);
+    schedules.iter().find(|s| s.days & bit != 0)
+}
+
+/// The phase of `schedules` (at least one) at `t` (the run starts on a Monday at 00:00).
+/// Before a day's ramp-up, and on days without a schedule, the off-peak of the last scheduled
+/// day holds (MODEL.md: "Friday off-peak lasts to Monday's ramp-up").
+pub fn phase_at<R: Copy>(schedules: &[Schedule<R>], t: SimTime) -> PhaseAt<R> {
+    let day = t / DAY;
+    let ends = next_change(schedules, t);
+    if let Some(s) = schedule_of(schedules, day) {
+        let tod = t % DAY;
+        if let Some(i) = (0..4).rev().find(|&i| s.starts[i] <= tod) {
+            return PhaseAt { rules: s.rules[i], ends };
+        }
+    }
+    // Walk back (cyclically over the week) to the last day with a schedule.
+    let last = (1..=7).find_map(|back| schedule_of(schedules, day + 7 * 2 - back));
+    let s = last.unwrap_or(&schedules[0]);
+    PhaseAt { rules: s.rules[3], ends }
+}
+
+/// The first phase start of `schedules` after `t`, within eight days.
+pub fn next_change<R>(schedules: &[Schedule<R>], t: SimTime) -> Option<SimTime> {
+    let day = t / DAY;
+    (day..day + 8).find_map(|d| {
+        let s = schedule_of(schedules, d)?;
+        s.starts.iter().map(|&st| d * DAY + st).find(|&at| at > t)
+    })
 }
 
 /// A host as an evaluation sees it.

@@ -33,7 +33,7 @@ pub struct Gauges {
     pub slots_free: u64,
     /// Hosts powering on (counted in `hosts_unavailable` too).
     pub hosts_starting: u64,
-    /// Hosts deallocated (counted in `hosts_unavailable` too).
+    /// Hosts deallocated or hibernated (counted in `hosts_unavailable` too).
     pub hosts_stopped: u64,
 }
 
@@ -269,7 +269,7 @@ impl Pool {
                 0
             },
             starting: u64::from(h.status == HostStatus::Starting),
-            stopped: u64::from(h.status == HostStatus::Shutdown),
+            stopped: u64::from(h.status.is_stopped()),
         }
     }
 

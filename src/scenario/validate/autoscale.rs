@@ -1,5 +1,7 @@
 //! Checks of `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
 
+use super::personal_plan;
+use super::schedules::schedules;
 use super::rules::{Check, fail, known_host, session_dist};
 use crate::scenario::autoscale::*;
 use crate::scenario::spec::{PoolKind, Scenario};
@@ -17,7 +19,15 @@ pub fn check(s: &Scenario) -> Check {
     }
     let Some(a) = &s.autoscale else { return Ok(()) };
     if s.pool.kind != PoolKind::Pooled {
-        return fail("autoscale", "poolsim models scaling plans for pooled pools only");
+        return personal_plan::check(s, a);
+    }
+    for (key, set) in [
+        ("resume_time", a.resume_time.is_some()),
+        ("stop_unused_after", a.stop_unused_after.is_some()),
+    ] {
+        if set {
+            return fail(format!("autoscale.{key}"), "only applies to personal pools");
+        }
     }
     if s.pool.max_sessions.is_none() && s.pool.vcpus.is_none() {
         return fail("pool.max_sessions", "autoscale needs a configured max session limit");
@@ -53,71 +63,57 @@ fn cost(c: &CostSpec) -> Check {
 }
 
 fn plan(a: &AutoscaleSpec) -> Check {
-    if a.schedules.is_empty() {
-        return fail(
-            "autoscale.schedules",
-            "a scaling plan needs at least one [[autoscale.schedules]]",
-        );
-    }
-    if a.check_interval.0 == 0 {
-        return fail("autoscale.check_interval", "must be longer than zero, e.g. \"5m\"");
-    }
-    let mut seen = 0u8;
-    for (i, sch) in a.schedules.iter().enumerate() {
-        let at = format!("autoscale.schedules[{i}]");
-        let mask = sch.days.mask().map_err(|m| (format!("{at}.days"), m))?;
-        if mask & seen != 0 {
-            return fail(format!("{at}.days"), "a day is in two schedules; each day may have one");
-        }
-        seen |= mask;
-        schedule(sch, &at, a.method)?;
-    }
-    Ok(())
+    let method = a.method;
+    schedules(a, &|key, p, field| pooled_phase(key, p, method, field))
 }
 
-fn schedule(sch: &ScheduleSpec, at: &str, method: ScalingMethod) -> Check {
-    let phases = sch.phases();
-    for w in phases.windows(2) {
-        if w[1].1.start.0 <= w[0].1.start.0 {
+/// A pooled plan's phase: minimum and threshold on ramp-up and ramp-down, force log-off on
+/// ramp-down, pool sizes with the dynamic method, no personal key.
+fn pooled_phase(
+    key: &str,
+    p: &PhaseSpec,
+    method: ScalingMethod,
+    field: &dyn Fn(&str) -> String,
+) -> Check {
+    for (k, set) in [
+        ("start_vm_on_connect", p.start_vm_on_connect.is_some()),
+        ("on_disconnect", p.on_disconnect.is_some()),
+        ("on_logoff", p.on_logoff.is_some()),
+        ("auto_start_hosts", p.auto_start_hosts.is_some()),
+    ] {
+        if set {
             return fail(
-                format!("{at}.{}.start", w[1].0),
-                format!(
-                    "phases must start in order ramp_up < peak < ramp_down < off_peak within the day ({} does not start after {})",
-                    w[1].0, w[0].0
-                ),
+                field(k),
+                "only applies to personal pools' scaling plans (pooled pools: [pool] start_vm_on_connect)",
             );
         }
     }
-    for (key, p) in phases {
-        let field = |k: &str| format!("{at}.{key}.{k}");
-        let own = key == "ramp_up" || key == "ramp_down";
-        if own {
-            pct(p.min_hosts_pct, &field("min_hosts_pct"), 0)?;
-            pct(p.capacity_threshold_pct, &field("capacity_threshold_pct"), 1)?;
-        } else if p.min_hosts_pct.is_some() || p.capacity_threshold_pct.is_some() {
-            let from = if key == "peak" { "ramp_up" } else { "ramp_down" };
-            return fail(
-                field("capacity_threshold_pct"),
-                format!("{key} inherits {from}'s minimum and threshold; remove it"),
-            );
-        }
-        if key != "ramp_down" {
-            for (k, set) in [
-                ("force_logoff", p.force_logoff.is_some()),
-                ("wait", p.wait.is_some()),
-                ("stop_hosts_when", p.stop_hosts_when.is_some()),
-            ] {
-                if set {
-                    return fail(field(k), "only applies to ramp_down");
-                }
+    let own = key == "ramp_up" || key == "ramp_down";
+    if own {
+        pct(p.min_hosts_pct, &field("min_hosts_pct"), 0)?;
+        pct(p.capacity_threshold_pct, &field("capacity_threshold_pct"), 1)?;
+    } else if p.min_hosts_pct.is_some() || p.capacity_threshold_pct.is_some() {
+        let from = if key == "peak" { "ramp_up" } else { "ramp_down" };
+        return fail(
+            field("capacity_threshold_pct"),
+            format!("{key} inherits {from}'s minimum and threshold; remove it"),
+        );
+    }
+    if key != "ramp_down" {
+        for (k, set) in [
+            ("force_logoff", p.force_logoff.is_some()),
+            ("wait", p.wait.is_some()),
+            ("stop_hosts_when", p.stop_hosts_when.is_some()),
+        ] {
+            if set {
+                return fail(field(k), "only applies to ramp_down");
             }
         }
-        if p.wait.is_some() && p.force_logoff != Some(true) {
-            return fail(field("wait"), "only applies with force_logoff = true");
-        }
-        pool_size(p, own, method, &field)?;
     }
-    Ok(())
+    if p.wait.is_some() && p.force_logoff != Some(true) {
+        return fail(field("wait"), "only applies with force_logoff = true");
+    }
+    pool_size(p, own, method, field)
 }
 
 fn pct(v: Option<i64>, field: &str, min: i64) -> Check {
