@@ -1,8 +1,8 @@
 //! Checks of `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
 
 use super::personal_plan;
-use super::schedules::schedules;
 use super::rules::{Check, fail, known_host, session_dist};
+use super::schedules::schedules;
 use crate::scenario::autoscale::*;
 use crate::scenario::spec::{PoolKind, Scenario};
 

@@ -3,8 +3,8 @@
 //! then deallocate, hibernate or nothing), and at ramp-up which hosts start (MODEL.md
 //! "Autoscale scaling plans", personal pools).
 
-use super::schedules::schedules;
 use super::rules::{Check, fail, session_dist};
+use super::schedules::schedules;
 use crate::scenario::autoscale::{AutoscaleSpec, MAX_IDLE_WAIT, PhaseSpec, PowerAfter};
 use crate::scenario::autoscale::{ScalerKind, ScalingMethod};
 use crate::scenario::spec::Scenario;

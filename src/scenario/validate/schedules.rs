@@ -50,4 +50,3 @@ fn schedule(sch: &ScheduleSpec, at: &str, phase: &PhaseCheck) -> Check {
     }
     Ok(())
 }
-
