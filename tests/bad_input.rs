@@ -183,6 +183,36 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "autoscale.exclude[0]",
         ),
         (
+            "dynamic beside add_hosts",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\"")
+                .replace(
+                    "capacity_threshold_pct = 60 }",
+                    "capacity_threshold_pct = 60, min_pool_size = 1, max_pool_size = 5 }",
+                )
+                .replace(
+                    "capacity_threshold_pct = 90 }",
+                    "capacity_threshold_pct = 90, min_pool_size = 1, max_pool_size = 5 }",
+                )
+                .replace(
+                    "[autoscale]",
+                    "[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 2\n[autoscale]",
+                ),
+            "actions[0].kind",
+        ),
+        (
+            "a dynamic maximum whose names are too long",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\"")
+                .replace(
+                    "capacity_threshold_pct = 60 }",
+                    "capacity_threshold_pct = 60, min_pool_size = 1, max_pool_size = 20000 }",
+                )
+                .replace(
+                    "capacity_threshold_pct = 90 }",
+                    "capacity_threshold_pct = 90, min_pool_size = 1, max_pool_size = 5 }",
+                ),
+            "max_pool_size",
+        ),
+        (
             "a personal wait of 361 minutes",
             personal_plan("wait = \"30m\"", "wait = \"361m\""),
             "ramp_up.on_disconnect.wait",

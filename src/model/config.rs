@@ -3,7 +3,7 @@
 //! that reads the scenario format; the rest of the model never sees file types, names or raw
 //! integers from the file.
 
-use super::autoscale::{Phase, PhaseRules, PlanConfig, Schedule};
+use super::autoscale::{Creation, Phase, PhaseRules, PlanConfig, Schedule};
 use super::host::HostId;
 use super::personal_plan::{After, PersonalPlan, PersonalRules};
 use super::scaling_script::ScriptConfig;
@@ -13,7 +13,8 @@ use crate::engine::SimTime;
 use crate::engine::time::HOUR;
 use crate::scenario::PoolKind;
 use crate::scenario::autoscale::{
-    AutoscaleSpec, DuringUpdate, PeakHours, PowerAfter, ScalerKind, ScheduleSpec, StopHostsWhen,
+    AutoscaleSpec, DuringUpdate, PeakHours, PowerAfter, ScalerKind, ScalingMethod, ScheduleSpec,
+    StopHostsWhen,
 };
 use crate::scenario::connection_log::ConnectionLog;
 use crate::scenario::instant::TimeOfDay;
@@ -466,6 +467,10 @@ fn scaler(a: &AutoscaleSpec, p: &crate::scenario::PoolSpec) -> Scaler {
             schedules: a.schedules.iter().map(schedule).collect(),
             evaluation_delay: a.evaluation_delay.0,
             check_interval: a.check_interval.0.max(1),
+            creation: (a.method == ScalingMethod::Dynamic).then(|| Creation {
+                provisioning: sampler(&a.provisioning),
+                agent_upgrade: sampler(&a.agent_upgrade),
+            }),
         }),
         ScalerKind::ScalingScript => {
             let peak = a.peak.unwrap_or(PeakHours { start: TimeOfDay(0), end: TimeOfDay(0) });
@@ -506,6 +511,10 @@ fn schedule(s: &ScheduleSpec) -> Schedule {
             } else {
                 down.stop_hosts_when.unwrap_or_default()
             },
+            pool_size: own.min_pool_size.zip(own.max_pool_size).map(|(min, max)| {
+                let size = |n: i64| n.clamp(0, i64::from(u32::MAX)) as u32;
+                (size(min), size(max))
+            }),
         }
     };
     Schedule {

@@ -89,8 +89,10 @@ pub enum PowerEvent {
     PhaseChange,
     /// The scaling script's runbook fires (every `interval`).
     ScriptRun,
-    /// A started host finished booting.
+    /// A started host finished booting (or a created one its agent upgrade).
     BootDone { host: HostId },
+    /// Dynamic method: a host being created registers with the pool.
+    Created,
     /// A drained host's force log-off wait is over; `drain` is the drain's number, so a
     /// drain that was undone since is recognised.
     ForceLogoff { host: HostId, drain: u32 },

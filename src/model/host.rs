@@ -23,6 +23,9 @@ pub enum HostStatus {
     /// Personal pools: hibernated by the scaling plan — not routable, not billed (disks
     /// are), a disconnected session on it kept; resumes faster than a boot.
     Hibernated,
+    /// Deleted by dynamic autoscaling: no longer in the pool (kept only so host ids stay
+    /// stable); counted nowhere.
+    Deleted,
 }
 
 impl HostStatus {
@@ -46,6 +49,7 @@ impl HostStatus {
             HostStatus::Updating => "updating",
             HostStatus::Starting => "starting",
             HostStatus::Hibernated => "hibernated",
+            HostStatus::Deleted => "deleted",
         }
     }
 }

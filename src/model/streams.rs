@@ -33,6 +33,8 @@ pub const POWER_BOOT: u64 = 45;
 pub const SCALING_TIES: u64 = 46;
 /// Personal scaling plans: resume times of hibernated hosts.
 pub const RESUME_TIME: u64 = 47;
+/// Dynamic autoscaling: provisioning and agent-upgrade times of created hosts.
+pub const DYNAMIC_CREATION: u64 = 48;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -58,6 +60,7 @@ mod tests {
             POWER_BOOT,
             SCALING_TIES,
             RESUME_TIME,
+            DYNAMIC_CREATION,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");

@@ -30,7 +30,8 @@ pub enum ScalingMethod {
     /// Start and deallocate existing hosts.
     #[default]
     Power,
-    /// Also create and delete hosts (preview): validated, not modelled yet.
+    /// Also create hosts (up to the phase's `max_pool_size`) and delete them (down to its
+    /// `min_pool_size`).
     Dynamic,
 }
 
@@ -227,6 +228,13 @@ pub struct AutoscaleSpec {
     /// Hosts running at time 0 (default: what the plan or script asks at time 0; none in a
     /// personal pool).
     pub initial_running: Option<i64>,
+    /// Dynamic method: time from a host's creation to its registration (as `add_hosts`;
+    /// default fixed 10 minutes).
+    #[serde(default = "super::add_hosts::default_provisioning")]
+    pub provisioning: SessionDist,
+    /// Dynamic method: a registered host's agent upgrade (as `add_hosts`; default 5 minutes).
+    #[serde(default = "super::add_hosts::default_agent_upgrade")]
+    pub agent_upgrade: SessionDist,
     /// Personal plans: time from a resume to a running host (default uniform 30s–1m).
     pub resume_time: Option<SessionDist>,
     /// Personal plans: a running host nobody signs into is deallocated after this (the

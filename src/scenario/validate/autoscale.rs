@@ -1,8 +1,9 @@
 //! Checks of `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
 
 use super::personal_plan;
-use super::rules::{Check, fail, known_host, session_dist};
+use super::rules::{Check, MAX_HOSTS_PER_POOL, fail, host_names, known_host, session_dist};
 use super::schedules::schedules;
+use crate::scenario::ActionSpec;
 use crate::scenario::autoscale::*;
 use crate::scenario::spec::{PoolKind, Scenario};
 
@@ -45,7 +46,7 @@ pub fn check(s: &Scenario) -> Check {
         known_host(s, name, &format!("autoscale.exclude[{i}]"))?;
     }
     match a.kind {
-        ScalerKind::ScalingPlan => plan(a),
+        ScalerKind::ScalingPlan => plan(a).and_then(|()| dynamic(s, a)),
         ScalerKind::ScalingScript => script(s, a),
     }
 }
@@ -154,7 +155,39 @@ fn pool_size(
             format!("need 0 <= min_pool_size <= max_pool_size, max at least 1 (got {min}, {max})"),
         );
     }
-    fail("autoscale.method", "method = \"dynamic\" is not modelled yet; use \"power\"")
+    if max > MAX_HOSTS_PER_POOL {
+        return fail(
+            field("max_pool_size"),
+            format!("must be at most {MAX_HOSTS_PER_POOL}, the service's limit (got {max})"),
+        );
+    }
+    Ok(())
+}
+
+/// The dynamic method: no `add_hosts` beside it (both would name new hosts), names that fit
+/// the largest pool, valid provisioning and agent-upgrade times.
+fn dynamic(s: &Scenario, a: &AutoscaleSpec) -> Check {
+    if a.method != ScalingMethod::Dynamic {
+        return Ok(());
+    }
+    if let Some(i) = s.actions.iter().position(|x| matches!(x, ActionSpec::AddHosts(_))) {
+        return fail(
+            format!("actions[{i}].kind"),
+            "add_hosts does not combine with method = \"dynamic\" (the plan creates hosts)",
+        );
+    }
+    if !s.all_updates().is_empty() {
+        return fail(
+            "autoscale.method",
+            "method = \"dynamic\" with a session host update is not modelled; use \"power\"",
+        );
+    }
+    session_dist(&a.provisioning, "autoscale.provisioning")?;
+    session_dist(&a.agent_upgrade, "autoscale.agent_upgrade")?;
+    let max = a.schedules.iter().flat_map(|s| [s.ramp_up.max_pool_size, s.ramp_down.max_pool_size]);
+    let most = max.flatten().max().unwrap_or(0).max(s.pool.hosts);
+    host_names(&s.pool.name_prefix, most.clamp(0, MAX_HOSTS_PER_POOL) as u64)
+        .map_err(|(_, m)| ("autoscale.schedules".to_string(), format!("max_pool_size: {m}")))
 }
 
 fn script(s: &Scenario, a: &AutoscaleSpec) -> Check {
