@@ -19,9 +19,15 @@ pub enum HostStatus {
     Updating,
     /// Non-fatal health checks failed (a host fault, `model/faults.rs`): still routable.
     NeedsAssistance,
-    /// Powering on after a start (autoscale, pooled Start VM on Connect): billed, not
-    /// routable (`model/power.rs`).
+    /// Powering on after a start (autoscale, Start VM on Connect): billed, not routable
+    /// (`model/power.rs`, `model/personal.rs`).
     Starting,
+    /// Personal pools: hibernated by the scaling plan — not routable, not billed (disks
+    /// are), a disconnected session on it kept; resumes faster than a boot.
+    Hibernated,
+    /// Deleted by dynamic autoscaling: no longer in the pool (kept only so host ids stay
+    /// stable); counted nowhere.
+    Deleted,
 }
 
 impl HostStatus {
@@ -29,6 +35,11 @@ impl HostStatus {
     /// lifecycle).
     pub fn accepts_sessions(self) -> bool {
         matches!(self, HostStatus::Available | HostStatus::NeedsAssistance)
+    }
+
+    /// Deallocated or hibernated: not billed (only disks are), not routable.
+    pub fn is_stopped(self) -> bool {
+        matches!(self, HostStatus::Shutdown | HostStatus::Hibernated)
     }
 
     /// Name used in traces and outputs.
@@ -40,6 +51,8 @@ impl HostStatus {
             HostStatus::Updating => "updating",
             HostStatus::NeedsAssistance => "needs_assistance",
             HostStatus::Starting => "starting",
+            HostStatus::Hibernated => "hibernated",
+            HostStatus::Deleted => "deleted",
         }
     }
 }

@@ -15,6 +15,8 @@ pub mod host;
 pub mod lifecycle;
 pub mod logon;
 pub mod personal;
+pub mod personal_plan;
+pub mod personal_power;
 pub mod pool;
 pub mod population;
 pub mod power;

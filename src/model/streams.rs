@@ -31,18 +31,22 @@ pub const LIFECYCLE: u64 = 44;
 pub const POWER_BOOT: u64 = 45;
 /// Autoscale: ties between equally loaded hosts to drain.
 pub const SCALING_TIES: u64 = 46;
+/// Personal scaling plans: resume times of hibernated hosts.
+pub const RESUME_TIME: u64 = 47;
+/// Dynamic autoscaling: provisioning and agent-upgrade times of created hosts.
+pub const DYNAMIC_CREATION: u64 = 48;
 /// Refused users: time to their next attempt.
-pub const RETRY_DELAY: u64 = 47;
+pub const RETRY_DELAY: u64 = 49;
 /// Named users: who comes in on each day.
-pub const ATTENDANCE: u64 = 48;
+pub const ATTENDANCE: u64 = 50;
 /// Logon durations.
-pub const LOGON: u64 = 49;
+pub const LOGON: u64 = 51;
 /// Host faults: times to failure.
-pub const FAULT_TIME: u64 = 50;
+pub const FAULT_TIME: u64 = 52;
 /// Host faults: repair times.
-pub const REPAIR_TIME: u64 = 51;
+pub const REPAIR_TIME: u64 = 53;
 /// Host faults: fatal or NeedsAssistance.
-pub const FAULT_KIND: u64 = 52;
+pub const FAULT_KIND: u64 = 54;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -73,6 +77,8 @@ mod tests {
             FAULT_KIND,
             POWER_BOOT,
             SCALING_TIES,
+            RESUME_TIME,
+            DYNAMIC_CREATION,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");
