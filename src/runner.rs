@@ -138,16 +138,33 @@ pub fn run(
     trace: bool,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<RunOutput, Stall> {
+    let all: Vec<u32> = (0..scenario.replications).collect();
+    Ok(gather(run_some(scenario, &all, trace, on_done)?))
+}
+
+/// Runs the replications `indices` of `scenario` (a shard's share) on the current rayon pool,
+/// in the order given; replication 0, if among them, keeps its detail as in [`run`].
+pub fn run_some(
+    scenario: &Scenario,
+    indices: &[u32],
+    trace: bool,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<ReplicationOutput>, Stall> {
     let cfg = ModelConfig::new(scenario);
-    let replications: Vec<ReplicationOutput> = (0..scenario.replications)
-        .into_par_iter()
-        .map(|i| {
+    indices
+        .par_iter()
+        .map(|&i| {
             let keep = Keep { detail: i == 0, trace: trace && i == 0 };
             let out = replication(scenario, &cfg, i, keep);
             on_done();
             out
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// A run's results from its replications, in replication order: the one summary of a run,
+/// whether its replications ran here or in shards.
+pub fn gather(replications: Vec<ReplicationOutput>) -> RunOutput {
     let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
-    Ok(RunOutput { replications, summaries })
+    RunOutput { replications, summaries }
 }
