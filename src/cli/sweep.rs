@@ -74,7 +74,7 @@ pub struct SweepArgs {
     /// Run only share K of N of the points × replications, into a shard folder that
     /// `poolsim merge` joins with the others into this sweep's outputs.
     #[serde(skip)]
-    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_arg)]
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_arg, allow_hyphen_values = true)]
     pub shard: Option<Shard>,
 }
 
