@@ -179,23 +179,29 @@ impl OutputFolder {
         Ok(path)
     }
 
-    /// Writes `bytes` to file `name` of the folder being written.
+    /// Writes `bytes` to file `name` of the folder being written. It reaches the disk when
+    /// the folder is published, with every other file of it.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
         let path = self.staging()?.join(name);
         let err = |e| FolderError::Io(format!("{}/{name}", self.shown), e);
         let _no_signal_cleanup_meanwhile = ABANDON.lock().unwrap_or_else(|p| p.into_inner());
         let mut file = File::create(&path).map_err(err)?;
-        file.write_all(bytes).and_then(|()| file.sync_all()).map_err(err)
+        file.write_all(bytes).map_err(err)
     }
 
-    /// Makes the written files the folder's whole content, in one rename. The folder being
-    /// written starts afresh, for a later publish.
+    /// Makes the written files the folder's whole content, in one rename, durably: every
+    /// file of the folder being written (including those other code put there, such as
+    /// pictures) is flushed to disk, then the folder, then — after the rename — its parent.
+    /// Flushing the files only once all are written lets the file system commit them together,
+    /// instead of once per file. The folder being written starts afresh, for a later publish.
     pub fn publish(&mut self) -> Result<(), FolderError> {
         let staging = self.staging()?;
         let io = |e| FolderError::Io(self.shown.clone(), e);
         std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io)?;
+        sync_files_and_folder(&staging).map_err(io)?;
         let _no_signal_cleanup_meanwhile = ABANDON.lock().unwrap_or_else(|p| p.into_inner());
         swap_in(&staging, &self.target).map_err(io)?;
+        sync_folder(&self.parent).map_err(io)?;
         // `staging` now holds the previous content, if there was any.
         let _ = std::fs::remove_dir_all(&staging);
         drop(_no_signal_cleanup_meanwhile);
@@ -317,6 +323,46 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
              whole, so give an empty or new folder"
         )),
     }
+}
+
+/// Flushes every file of `dir` and `dir` itself (its entries) to disk. They are flushed at
+/// once from several threads: a flush waits for the device to empty its cache (milliseconds
+/// each), and flushes in flight together share one wait instead of paying one each.
+fn sync_files_and_folder(dir: &Path) -> std::io::Result<()> {
+    let mut open = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            open.push(File::open(entry.path())?);
+        }
+    }
+    #[cfg(unix)]
+    open.push(File::open(dir)?);
+    let per_thread = open.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|s| {
+        let flushes: Vec<_> = open
+            .chunks(per_thread)
+            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(File::sync_all)))
+            .collect();
+        flushes
+            .into_iter()
+            .try_for_each(|f| f.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
+/// Threads that flush a published folder's files.
+const SYNC_THREADS: usize = 16;
+
+/// Flushes a folder's entries to disk (a rename in it, files created in it).
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Folders cannot be opened for flushing here; their entries follow the files'.
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Puts the folder `staging` at `target`; afterwards `staging` holds what `target` held
