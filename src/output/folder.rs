@@ -325,33 +325,20 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
     }
 }
 
-/// Flushes every file of `dir` and `dir` itself (its entries) to disk. They are flushed at
-/// once from several threads: a flush waits for the device to empty its cache (milliseconds
-/// each), and flushes in flight together share one wait instead of paying one each.
+/// Flushes every file of `dir`, then `dir` itself (its entries), to disk. Flushed only now,
+/// once all are written, the files' blocks are allocated in one journal transaction: the
+/// first flush commits it and the others find little left to do (flushing each file right
+/// after writing it committed one transaction per file). Flushing them from several threads
+/// at once was measured slower on ext4 (see `results/perf.md`).
 fn sync_files_and_folder(dir: &Path) -> std::io::Result<()> {
-    let mut open = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         if entry.file_type()?.is_file() {
-            open.push(File::open(entry.path())?);
+            File::open(entry.path())?.sync_all()?;
         }
     }
-    #[cfg(unix)]
-    open.push(File::open(dir)?);
-    let per_thread = open.len().div_ceil(SYNC_THREADS).max(1);
-    std::thread::scope(|s| {
-        let flushes: Vec<_> = open
-            .chunks(per_thread)
-            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(File::sync_all)))
-            .collect();
-        flushes
-            .into_iter()
-            .try_for_each(|f| f.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    })
+    sync_folder(dir)
 }
-
-/// Threads that flush a published folder's files.
-const SYNC_THREADS: usize = 16;
 
 /// Flushes a folder's entries to disk (a rename in it, files created in it).
 #[cfg(unix)]
