@@ -13,9 +13,9 @@ use super::run::{self, RunArgs};
 use super::sweep::{self, SweepArgs};
 use crate::output::folder::OutputFolder;
 use crate::runner::{self, ReplicationOutput};
+use crate::shard;
 use crate::shard::manifest::{self, Manifest};
 use crate::shard::records::{self, Record};
-use crate::shard::{self, Shard};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -116,11 +116,7 @@ fn arguments<T: serde::de::DeserializeOwned>(first: &ShardDir) -> Result<T, Fail
 fn check_owners(shards: &[ShardDir], unit: impl Fn(&Record) -> Option<u64>) -> Result<(), Failure> {
     for s in shards {
         for r in &s.records {
-            let owner = unit(r).map(|u| Shard {
-                index: (u % u64::from(s.manifest.shard.count)) as u32 + 1,
-                ..s.manifest.shard
-            });
-            if owner != Some(s.manifest.shard) {
+            if !unit(r).is_some_and(|u| s.manifest.shard.owns(u)) {
                 return Err(Failure::Input(format!(
                     "{}/{}: point {} replication {} is not shard {}'s",
                     s.shown,
