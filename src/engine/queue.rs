@@ -1,63 +1,63 @@
-//! The future-event list: a radix heap ordered by (time, insertion sequence).
+//! The future-event list: a radix heap with 256-way digits, popped in (time, insertion
+//! sequence) order.
 //!
 //! Ties in time are broken by the order in which events were scheduled, so a run is a pure
-//! function of its inputs. Each event is stored beside its key — time (48 bits) above the
-//! insertion sequence (64 bits), one `u128` — so comparing two events is one integer compare
-//! and the keys are unique.
+//! function of its inputs.
 //!
 //! Why a radix heap: a simulation's queue is *monotone* — nothing is ever scheduled before
-//! the event being handled — so an event can be filed in the bucket named by the highest bit
-//! in which its key differs from the last key popped. A pop takes the lowest non-empty bucket
-//! (one bit scan); when that bucket holds more than one event, its smallest key is popped and
-//! the rest are filed again into lower buckets, so each event moves only a few times over its
-//! life. A binary heap instead sifts through ~log2(n) levels of unpredictable branches on
-//! every pop (14 levels at a 10,000-host pool's 90,000 pending events), most of them cache
-//! misses once the heap outgrows the cache.
+//! the event being handled — so an event can be filed by how far its time is from now: in
+//! the bucket named by the highest byte in which the two times differ (the *level*) and the
+//! event's value of that byte (the *digit*). Every event of a lower level, or of the same
+//! level and a lower digit, is earlier, so the lowest non-empty bucket (two bit scans) holds
+//! the earliest event. Popping from it moves the clock to its earliest time and files its
+//! other events again, each at a strictly lower level: an event moves at most six times in
+//! its life (48 bits of time, 8 a level), about three for the hours-long delays of a session.
+//! Events at the current time wait in a FIFO of their own, in scheduling order. A binary heap
+//! instead sifts through ~log2(n) levels of unpredictable branches on every pop (14 at a
+//! 10,000-host pool's 90,000 pending events), most of them cache misses once the heap
+//! outgrows the cache.
 //!
-//! The `radix-heap` crate implements the same structure, but its only way to see the next
-//! key without popping (`constrain`) raises the floor under which nothing may be scheduled
-//! any more; the engine needs to look at the next time (is it before the run's end?) without
-//! that side effect, so the queue keeps its own buckets. Each bucket keeps its allocation, so
-//! scheduling allocates nothing once the queue has reached its peak length.
+//! The `radix-heap` crate implements the binary (one bit a level) form, which moved events
+//! about ten times each here; and its only way to see the next key without popping
+//! (`constrain`) raises the floor under which nothing may be scheduled any more, while the
+//! engine needs to look at the next time (is it before the run's end?) without that side
+//! effect. So the queue keeps its own buckets. Each keeps its allocation: scheduling
+//! allocates nothing once the queue has reached its peak length.
 
 use super::time::SimTime;
+use std::collections::VecDeque;
 
-/// Bits of a key that hold the time: times up to 2^48 ms (about 8,900 years) are exact.
+/// Bits of time the queue represents: times up to 2^48 ms (about 8,900 years) are exact.
 const TIME_BITS: u32 = 48;
-/// Bits of a key below the time: the insertion sequence.
-const SEQ_BITS: u32 = 64;
-/// Buckets: a key differs from the last popped one in at most `TIME_BITS + SEQ_BITS` bits.
-const BUCKETS: usize = (TIME_BITS + SEQ_BITS) as usize + 1;
-const _: () = assert!(BUCKETS <= 128, "the occupancy mask is one u128");
+/// Bits of time one level of buckets resolves.
+const DIGIT_BITS: u32 = 8;
+/// Buckets per level.
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Levels: one per byte of time.
+const LEVELS: usize = (TIME_BITS / DIGIT_BITS) as usize;
 
 /// The latest time the queue represents exactly; later events are held at this time (no run
 /// lasts 8,900 years, so they are simply never reached).
 pub const HORIZON: SimTime = (1 << TIME_BITS) - 1;
 
-/// `time | seq`, most significant first: ordering keys orders by time, then by scheduling
-/// order.
-fn key(time: SimTime, seq: u64) -> u128 {
-    (u128::from(time) << SEQ_BITS) | u128::from(seq)
-}
-
-fn key_time(key: u128) -> SimTime {
-    (key >> SEQ_BITS) as SimTime
-}
-
-/// The bucket of `key` relative to the last popped key: the position of the highest bit in
-/// which they differ, plus one (0 only for the last popped key itself, never stored).
-fn bucket(key: u128, last: u128) -> usize {
-    (u128::BITS - (key ^ last).leading_zeros()) as usize
+/// A pending event that is not at the current time.
+struct Pending<E> {
+    time: SimTime,
+    seq: u64,
+    event: E,
 }
 
 /// A priority queue of events of type `E`, popped in (time, insertion sequence) order.
 pub struct EventQueue<E> {
-    /// `buckets[b]`: pending events whose key first differs from `last` at bit `b - 1`.
-    buckets: Vec<Vec<(u128, E)>>,
-    /// Bit `b` set when `buckets[b]` is not empty.
-    occupied: u128,
-    /// The key popped last; every pending key is larger.
-    last: u128,
+    /// Events at time `now` with their insertion sequence, in scheduling order.
+    current: VecDeque<(u64, E)>,
+    /// `buckets[level * DIGITS + digit]`: events whose time first differs from `now` in byte
+    /// `level`, where it has the value `digit`.
+    buckets: Vec<Vec<Pending<E>>>,
+    /// Per level, one bit per digit whose bucket is not empty.
+    occupied: [[u64; DIGITS / 64]; LEVELS],
+    /// One bit per level with a non-empty bucket.
+    levels: u32,
     len: usize,
     next_seq: u64,
     now: SimTime,
@@ -74,9 +74,10 @@ impl<E> EventQueue<E> {
     /// An empty queue at time zero.
     pub fn new() -> Self {
         Self {
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            occupied: 0,
-            last: 0,
+            current: VecDeque::new(),
+            buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
+            occupied: [[0; DIGITS / 64]; LEVELS],
+            levels: 0,
             len: 0,
             next_seq: 0,
             now: 0,
@@ -93,16 +94,26 @@ impl<E> EventQueue<E> {
     /// clock never runs backwards. One beyond [`HORIZON`] is held at the horizon.
     pub fn schedule(&mut self, at: SimTime, event: E) {
         let time = at.max(self.now).min(HORIZON);
-        self.file(key(time, self.next_seq), event);
+        if time == self.now {
+            // Every event already waiting for now was scheduled earlier.
+            self.current.push_back((self.next_seq, event));
+        } else {
+            self.file(Pending { time, seq: self.next_seq, event });
+        }
         self.next_seq += 1;
         self.len += 1;
         self.peak_len = self.peak_len.max(self.len);
     }
 
-    fn file(&mut self, key: u128, event: E) {
-        let b = bucket(key, self.last);
-        self.buckets[b].push((key, event));
-        self.occupied |= 1 << b;
+    /// Files an event later than now in its bucket.
+    fn file(&mut self, p: Pending<E>) {
+        let differ = p.time ^ self.now;
+        let level = (u64::BITS - 1 - differ.leading_zeros()) / DIGIT_BITS;
+        let digit = ((p.time >> (level * DIGIT_BITS)) as usize) & (DIGITS - 1);
+        let level = level as usize;
+        self.buckets[level * DIGITS + digit].push(p);
+        self.occupied[level][digit / 64] |= 1 << (digit % 64);
+        self.levels |= 1 << level;
     }
 
     /// Schedules `event` `delay` after now.
@@ -118,44 +129,58 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest event if it happens before `end` (advancing the
     /// clock to its time); otherwise leaves the queue as it was.
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        let (b, at) = self.earliest()?;
-        let mut events = std::mem::take(&mut self.buckets[b]);
-        if key_time(events[at].0) >= end {
-            self.buckets[b] = events;
+        if self.current.is_empty() {
+            let (bucket, next) = self.lowest()?;
+            if next >= end {
+                return None;
+            }
+            self.advance(bucket, next);
+        } else if self.now >= end {
             return None;
         }
-        let (key, event) = events.swap_remove(at);
-        self.occupied &= !(1 << b);
-        self.last = key;
-        // The others differ from the new `last` only below bit `b - 1`: lower buckets.
-        for (k, e) in events.drain(..) {
-            self.file(k, e);
-        }
-        self.buckets[b] = events;
+        let (_, event) = self.current.pop_front()?;
         self.len -= 1;
-        self.now = key_time(key);
         Some((self.now, event))
     }
 
-    /// The lowest non-empty bucket and the position of its smallest key.
-    fn earliest(&self) -> Option<(usize, usize)> {
-        if self.occupied == 0 {
+    /// The lowest non-empty bucket and its earliest time.
+    fn lowest(&self) -> Option<(usize, SimTime)> {
+        if self.levels == 0 {
             return None;
         }
-        let b = self.occupied.trailing_zeros() as usize;
-        let events = &self.buckets[b];
-        let mut at = 0;
-        for (i, (k, _)) in events.iter().enumerate().skip(1) {
-            if *k < events[at].0 {
-                at = i;
+        let level = self.levels.trailing_zeros() as usize;
+        let (word, bits) = self.occupied[level].iter().enumerate().find(|(_, w)| **w != 0)?;
+        let bucket = level * DIGITS + word * 64 + bits.trailing_zeros() as usize;
+        let next = self.buckets[bucket].iter().map(|p| p.time).min()?;
+        Some((bucket, next))
+    }
+
+    /// Moves the clock to `next`, the earliest time in `bucket`: its events at that time go
+    /// to `current` in scheduling order, the others to lower levels.
+    fn advance(&mut self, bucket: usize, next: SimTime) {
+        let (level, digit) = (bucket / DIGITS, bucket % DIGITS);
+        self.occupied[level][digit / 64] &= !(1 << (digit % 64));
+        if self.occupied[level].iter().all(|&w| w == 0) {
+            self.levels &= !(1 << level);
+        }
+        self.now = next;
+        let mut events = std::mem::take(&mut self.buckets[bucket]);
+        for p in events.drain(..) {
+            if p.time == next {
+                self.current.push_back((p.seq, p.event));
+            } else {
+                self.file(p);
             }
         }
-        Some((b, at))
+        self.buckets[bucket] = events;
+        if self.current.len() > 1 {
+            self.current.make_contiguous().sort_unstable_by_key(|&(seq, _)| seq);
+        }
     }
 
     /// The time of the earliest pending event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.earliest().map(|(b, at)| key_time(self.buckets[b][at].0))
+        if self.current.is_empty() { self.lowest().map(|(_, t)| t) } else { Some(self.now) }
     }
 
     /// Number of pending events.
