@@ -1,7 +1,6 @@
 //! The discrete-event engine: a clock, an event queue and a loop. It knows nothing of host
 //! pools; a [`Model`] schedules and handles its own events.
 
-pub mod prefetch;
 pub mod queue;
 pub mod rng;
 pub mod time;
@@ -16,10 +15,6 @@ pub trait Model {
 
     /// Handles one event at time `now`; may schedule further events on `queue`.
     fn handle(&mut self, now: SimTime, event: Self::Event, queue: &mut EventQueue<Self::Event>);
-
-    /// Told the next pending event just before the current one is handled, so the model can
-    /// start loading what that event will read ([`prefetch::read`]). A hint only.
-    fn prefetch(&self, _next: &Self::Event) {}
 }
 
 /// What the engine observed while running a model.
@@ -68,9 +63,6 @@ pub fn run<M: Model>(
         at_instant += 1;
         if at_instant > MAX_EVENTS_PER_INSTANT {
             return Err(Stalled { at: now, event });
-        }
-        if let Some(next) = queue.peek() {
-            model.prefetch(next);
         }
         model.handle(now, event, queue);
         events += 1;

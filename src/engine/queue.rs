@@ -178,17 +178,6 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// The earliest pending event, if any.
-    pub fn peek(&self) -> Option<&E> {
-        match self.current.front() {
-            Some((_, event)) => Some(event),
-            None => {
-                let (bucket, _) = self.lowest()?;
-                self.buckets[bucket].iter().min_by_key(|p| (p.time, p.seq)).map(|p| &p.event)
-            }
-        }
-    }
-
     /// The time of the earliest pending event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
         if self.current.is_empty() { self.lowest().map(|(_, t)| t) } else { Some(self.now) }
@@ -280,19 +269,6 @@ mod tests {
         q.schedule(50, "early");
         assert_eq!(q.pop_before(100), Some((50, "early")));
         assert_eq!(q.pop(), Some((100, "late")));
-        assert!(q.is_empty());
-    }
-
-    #[test]
-    fn peek_shows_the_event_pop_returns() {
-        let mut q = EventQueue::new();
-        for (at, e) in [(300, "c"), (70_000, "e"), (300, "d"), (5, "a"), (300_000_000, "f")] {
-            q.schedule(at, e);
-        }
-        q.schedule(5, "b");
-        while let Some(&next) = q.peek() {
-            assert_eq!(q.pop().map(|(_, e)| e), Some(next));
-        }
         assert!(q.is_empty());
     }
 

@@ -133,11 +133,6 @@ impl Pool {
         self.sessions.get(id)
     }
 
-    /// Starts loading a session's slot into the cache: its event is next.
-    pub fn prefetch_session(&self, id: SessionId) {
-        self.sessions.prefetch(id);
-    }
-
     /// Picks a host for a new session with the pool's load-balancing algorithm.
     pub fn pick_host(&self, rng: &mut SimRng) -> Option<HostId> {
         self.balancer.pick(rng)

@@ -73,13 +73,6 @@ impl SessionTable {
         if slot.generation == id.generation { slot.session.as_ref() } else { None }
     }
 
-    /// Starts loading the slot of `id` into the cache (a hint: see `engine::prefetch`).
-    pub fn prefetch(&self, id: SessionId) {
-        if let Some(slot) = self.slots.get(id.idx as usize) {
-            crate::engine::prefetch::read(slot);
-        }
-    }
-
     /// Mutable access to the session `id` refers to, if it still exists.
     pub fn get_mut(&mut self, id: SessionId) -> Option<&mut Session> {
         let slot = self.slots.get_mut(id.idx as usize)?;

@@ -404,13 +404,6 @@ impl<'c> PoolSim<'c> {
 impl Model for PoolSim<'_> {
     type Event = Event;
 
-    /// The next event's session slot: in a large pool, its first read is a cache miss.
-    fn prefetch(&self, next: &Event) {
-        if let Event::SessionEnd { session } | Event::Reconnect { session, .. } = next {
-            self.world.pool.prefetch_session(*session);
-        }
-    }
-
     fn handle(&mut self, now: SimTime, event: Event, q: &mut Queue) {
         let w = &mut self.world;
         w.now = now;
