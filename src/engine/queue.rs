@@ -21,8 +21,7 @@
 //! about ten times each here; and its only way to see the next key without popping
 //! (`constrain`) raises the floor under which nothing may be scheduled any more, while the
 //! engine needs to look at the next time (is it before the run's end?) without that side
-//! effect. So the queue keeps its own buckets. Each keeps its allocation: scheduling
-//! allocates nothing once the queue has reached its peak length.
+//! effect. So the queue keeps its own buckets.
 
 use super::time::SimTime;
 use std::collections::VecDeque;
@@ -35,6 +34,9 @@ const DIGIT_BITS: u32 = 8;
 const DIGITS: usize = 1 << DIGIT_BITS;
 /// Levels: one per byte of time.
 const LEVELS: usize = (TIME_BITS / DIGIT_BITS) as usize;
+
+/// Most events a bucket keeps room for once emptied (32 bytes each, 1,536 buckets).
+const KEPT_CAPACITY: usize = 16;
 
 /// The latest time the queue represents exactly; later events are held at this time (no run
 /// lasts 8,900 years, so they are simply never reached).
@@ -172,7 +174,12 @@ impl<E> EventQueue<E> {
                 self.file(p);
             }
         }
-        self.buckets[bucket] = events;
+        // A small bucket keeps its allocation for the next events filed there; a large one
+        // gives it back, or every bucket a run ever filled would hold its largest size to the
+        // end (at 10,000 hosts, ten times the memory of the pending events).
+        if events.capacity() <= KEPT_CAPACITY {
+            self.buckets[bucket] = events;
+        }
         if self.current.len() > 1 {
             self.current.make_contiguous().sort_unstable_by_key(|&(seq, _)| seq);
         }
