@@ -199,21 +199,42 @@ fn csv_error(e: simd_csv::Error, row: u64) -> RowError {
     }
 }
 
-/// The line row `row` starts on: rows 0 (the whole file) and 1 (the header) are themselves,
-/// later rows are counted again by the `csv` crate, which knows lines.
+/// The line row `row` starts on: rows 0 (the whole file) and 1 (the header) are themselves;
+/// for a later row the `csv` crate finds where the previous row ended (it knows quotes), and
+/// the line is one more than the line breaks before the row's first byte (blank lines
+/// between rows included, which the crate's own line count leaves out).
 fn line_of<R: Read + Seek>(input: &mut R, row: u64) -> u64 {
-    if row <= 1 || input.seek(SeekFrom::Start(0)).is_err() {
+    let Some(after_previous) = row_offset(input, row) else { return row };
+    if input.seek(SeekFrom::Start(0)).is_err() {
         return row;
     }
+    let (mut newlines, mut at, mut started) = (0, 0u64, false);
+    let mut bytes = std::io::BufReader::new(input).bytes();
+    while let Some(Ok(b)) = bytes.next() {
+        if at >= after_previous && b != b'\r' && b != b'\n' {
+            started = true;
+            break;
+        }
+        newlines += u64::from(b == b'\n');
+        at += 1;
+    }
+    if started { newlines + 1 } else { row }
+}
+
+/// Where the row before row `row` ended (its line break included), by the `csv` crate.
+fn row_offset<R: Read + Seek>(input: &mut R, row: u64) -> Option<u64> {
+    if row <= 1 {
+        return None;
+    }
+    input.seek(SeekFrom::Start(0)).ok()?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
     let mut record = csv::ByteRecord::new();
     for _ in 0..row {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            _ => return row,
+        if !reader.read_byte_record(&mut record).ok()? {
+            return None;
         }
     }
-    record.position().map_or(row, |p| p.line())
+    record.position().map(|p| p.byte())
 }
 
 /// Where WVDConnections' columns are.
@@ -832,6 +853,16 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_past_blank_lines_and_line_breaks_inside_quotes() {
+        let bad = |sep: &str| {
+            let rows = [
+                HEAD.trim_end(),
+                "",
+                "",
+                &format!("2024-01-08T08:00:00Z,{},Finished,bob,,,", id(2)),
+            ];
+            read(Cursor::new(rows.join(sep) + sep), &opts()).unwrap_err().0
+        };
+        assert_eq!((bad("\n"), bad("\r\n")), (4, 4));
         let text = format!(
             "{HEAD}\n2024-01-08T08:00:00Z,{},Connected,\"al\nice\",,,\n2024-01-08T08:00:00Z,{},Finished,bob,,,\n",
             id(1),
