@@ -213,9 +213,7 @@ mod tests {
         // A sharp 08:00–09:00 peak over a working-day background: a profile, not a storm.
         let mut per_hour = [0; 24];
         per_hour[8] = 400;
-        for h in 9..17 {
-            per_hour[h] = 40;
-        }
+        per_hour[9..17].fill(40);
         let s = detect(profile_logins(&per_hour)).unwrap();
         assert!(!s.chosen(), "{}", s.reason());
         assert!(s.ks_profile < s.ks_storm, "{s:?}");
