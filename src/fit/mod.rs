@@ -9,9 +9,11 @@ use crate::engine::SimTime;
 use crate::engine::time::{DAY, HOUR, day_of_week, hour_of_day, is_weekend};
 use crate::scenario::Duration;
 use crate::scenario::connection_log::{ConnectionLog, NONE, OPEN};
+pub use ks::ks;
 use statrs::distribution::{ContinuousCDF, Exp, LogNormal};
 pub use storm::StormFit;
 
+pub mod ks;
 pub mod storm;
 
 /// A fitted length distribution and how far it is from the data.
@@ -198,15 +200,6 @@ pub fn fit_lengths(mut x: Vec<f64>) -> Option<LengthFit> {
     let ks_exponential = Exp::new(1.0 / mean).map_or(1.0, |d| ks(&x, |v| d.cdf(v)));
     let ks_lognormal = LogNormal::new(mu, sigma.max(1e-9)).map_or(1.0, |d| ks(&x, |v| d.cdf(v)));
     Some(LengthFit { mean, ks_exponential, mu, sigma, ks_lognormal, n: x.len() })
-}
-
-/// The Kolmogorov–Smirnov distance between sorted data `x` and a CDF.
-pub fn ks(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-    let n = x.len() as f64;
-    x.iter().enumerate().fold(0.0, |d, (i, &v)| {
-        let f = cdf(v);
-        d.max(f - i as f64 / n).max((i + 1) as f64 / n - f)
-    })
 }
 
 /// A runnable scenario with the fitted workload, on a pool like the log's.

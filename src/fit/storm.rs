@@ -18,7 +18,7 @@
 //! Only the normal shape is fitted: a uniform window is described well enough by the profile
 //! when it is aligned with the hours, and by a wide normal otherwise.
 
-use super::ks;
+use super::ks::ks;
 use crate::engine::SimTime;
 use crate::engine::time::{DAY, HOUR};
 use statrs::distribution::{ContinuousCDF, Normal};

@@ -583,8 +583,7 @@ fn reconnections(
             continue;
         }
         if pair.len() > 1 {
-            let row = pair[1..].iter().map(|&(_, i)| pending[i as usize].first_row).max();
-            let row = row.unwrap_or_default();
+            let row = pending[pair[1].1 as usize].first_row;
             let msg = format!(
                 "a second connection continues PredecessorConnectionId {} (each connection has at most one reconnection)",
                 format_guid(pred)
