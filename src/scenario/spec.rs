@@ -316,7 +316,7 @@ impl PoolSpec {
         let logged = self
             .log_assignments
             .iter()
-            .map(|a| (format!("pool.assignments (from the log, user {:?})", a.user), a));
+            .map(|a| (format!("pool.assignments (from the log, user \"{}\")", a.user), a));
         inline.chain(imported).chain(logged)
     }
 }

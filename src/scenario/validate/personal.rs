@@ -181,7 +181,7 @@ fn user_index(s: &Scenario, user: &str, field: &str) -> Result<u32, (String, Str
         } else {
             format!("users are {} to {}", user_name(0, n), user_name(n.saturating_sub(1), n))
         };
-        (field.to_string(), format!("no user named {user:?} ({range})"))
+        (field.to_string(), format!("no user named \"{user}\" ({range})"))
     })
 }
 
