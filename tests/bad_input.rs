@@ -182,7 +182,115 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nexclude = [\"sh-9\"]"),
             "autoscale.exclude[0]",
         ),
+        (
+            "dynamic beside add_hosts",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\"")
+                .replace(
+                    "capacity_threshold_pct = 60 }",
+                    "capacity_threshold_pct = 60, min_pool_size = 1, max_pool_size = 5 }",
+                )
+                .replace(
+                    "capacity_threshold_pct = 90 }",
+                    "capacity_threshold_pct = 90, min_pool_size = 1, max_pool_size = 5 }",
+                )
+                .replace(
+                    "[autoscale]",
+                    "[[actions]]\nat = \"1h\"\nkind = \"add_hosts\"\ncount = 2\n[autoscale]",
+                ),
+            "actions[0].kind",
+        ),
+        (
+            "a dynamic maximum whose names are too long",
+            plan("kind = \"scaling_plan\"", "kind = \"scaling_plan\"\nmethod = \"dynamic\"")
+                .replace(
+                    "capacity_threshold_pct = 60 }",
+                    "capacity_threshold_pct = 60, min_pool_size = 1, max_pool_size = 20000 }",
+                )
+                .replace(
+                    "capacity_threshold_pct = 90 }",
+                    "capacity_threshold_pct = 90, min_pool_size = 1, max_pool_size = 5 }",
+                ),
+            "max_pool_size",
+        ),
+        (
+            "a personal wait of 361 minutes",
+            personal_plan("wait = \"30m\"", "wait = \"361m\""),
+            "ramp_up.on_disconnect.wait",
+        ),
+        (
+            "an unknown personal action",
+            personal_plan("action = \"hibernate\"", "action = \"sleep\""),
+            "sleep",
+        ),
+        (
+            "auto_start_hosts outside ramp-up",
+            personal_plan(
+                "{ start = \"09:00\" }",
+                "{ start = \"09:00\", auto_start_hosts = \"all\" }",
+            ),
+            "peak.auto_start_hosts",
+        ),
+        (
+            "an unknown auto_start_hosts",
+            personal_plan("\"with_assigned_user\"", "\"some\""),
+            "auto_start_hosts",
+        ),
+        (
+            "a pooled key in a personal plan",
+            personal_plan("{ start = \"09:00\" }", "{ start = \"09:00\", min_hosts_pct = 10 }"),
+            "peak.min_hosts_pct",
+        ),
+        (
+            "a personal key in a pooled plan",
+            plan(
+                "{ start = \"09:00\" }",
+                "{ start = \"09:00\", on_logoff = { wait = \"1m\", action = \"none\" } }",
+            ),
+            "peak.on_logoff",
+        ),
+        (
+            "the scaling script on a personal pool",
+            personal_plan("[autoscale]\n", "[autoscale]\nkind = \"scaling_script\"\n"),
+            "autoscale.kind",
+        ),
+        (
+            "resume_time on a pooled pool",
+            plan(
+                "kind = \"scaling_plan\"",
+                "kind = \"scaling_plan\"\nresume_time = { dist = \"fixed\", value = \"1m\" }",
+            ),
+            "autoscale.resume_time",
+        ),
+        (
+            "the replaced initially_stopped",
+            personal_plan("hosts = 3", "hosts = 3\ninitially_stopped = true"),
+            "initial_running",
+        ),
+        (
+            "the replaced stop_when_idle",
+            personal_plan("hosts = 3", "hosts = 3\nstop_when_idle = \"1h\""),
+            "on_logoff",
+        ),
+        (
+            "Start VM on Connect on a personal pool's [pool]",
+            personal_plan("hosts = 3", "hosts = 3\nstart_vm_on_connect = true"),
+            "pool.start_vm_on_connect",
+        ),
     ]
+}
+
+/// A good personal scaling plan on a personal pool, with `from` replaced by `to`.
+fn personal_plan(from: &str, to: &str) -> String {
+    let text = "name = \"p\"\nduration = \"1d\"\n[pool]\nkind = \"personal\"\nhosts = 3\n\
+         [workload]\nusers = 3\narrivals = { kind = \"poisson\", rate_per_hour = 1 }\n\
+         session = { dist = \"exponential\", mean = \"60m\" }\n[autoscale]\n\
+         [[autoscale.schedules]]\nname = \"w\"\ndays = \"weekdays\"\n\
+         ramp_up = { start = \"07:00\", auto_start_hosts = \"with_assigned_user\", on_disconnect = { wait = \"30m\", action = \"hibernate\" } }\n\
+         peak = { start = \"09:00\" }\n\
+         ramp_down = { start = \"17:00\", on_logoff = { wait = \"15m\", action = \"deallocate\" } }\n\
+         off_peak = { start = \"20:00\", start_vm_on_connect = false }\n";
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
 }
 
 /// A good scaling plan on the good scenario, with `from` replaced by `to`.
@@ -227,7 +335,8 @@ fn each_bad_input_gets_one_clear_line_and_exit_code_2() {
 fn the_good_scenario_is_accepted() {
     let tmp = tempfile::tempdir().unwrap();
     let good_plan = plan("days = \"weekdays\"", "days = [\"mon\", \"fri\"]");
-    for text in [GOOD.to_string(), good_plan] {
+    let good_personal = personal_plan("", "");
+    for text in [GOOD.to_string(), good_plan, good_personal] {
         let file = tmp.path().join("good.toml");
         std::fs::write(&file, text).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
@@ -389,8 +498,10 @@ fn replay_keys_that_do_not_combine_are_refused() {
         (personal.replace("\"personal\"", "\"pooled\""), "pool.assignments", "personal pools"),
         (synthetic.to_string(), "pool.assignments", "workload.replay"),
         (
-            personal.replace("hosts = 2", "hosts = 2\nstart_vm_on_connect = true"),
-            "pool.start_vm_on_connect",
+            format!(
+                "{personal}[autoscale]\n[[autoscale.schedules]]\nname = \"d\"\ndays = \"daily\"\nramp_up = {{ start = \"07:00\", start_vm_on_connect = true }}\npeak = {{ start = \"09:00\" }}\nramp_down = {{ start = \"17:00\" }}\noff_peak = {{ start = \"20:00\" }}\n"
+            ),
+            "autoscale",
             "replay",
         ),
     ] {

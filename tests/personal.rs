@@ -230,13 +230,27 @@ session = {{ dist = "fixed", value = "8h" }}
 const STOPPED: &str = r#"kind = "personal"
 assignment = "direct"
 hosts = 1
-assignments = [{ user = "user0001", host = "sh-0" }]
-initially_stopped = true"#;
+assignments = [{ user = "user0001", host = "sh-0" }]"#;
+
+/// A personal scaling plan, every day, whose four phases all have `phase` keys; `autoscale`
+/// adds keys to `[autoscale]`. Its hosts start deallocated (`initial_running` is 0).
+fn daily_plan(autoscale: &str, phase: &str) -> String {
+    let p = |start: &str| format!("{{ start = \"{start}\"{phase} }}");
+    format!(
+        "[autoscale]\n{autoscale}\n[[autoscale.schedules]]\nname = \"daily\"\ndays = \"daily\"\nramp_up = {}\npeak = {}\nramp_down = {}\noff_peak = {}\n",
+        p("06:00"),
+        p("09:00"),
+        p("17:00"),
+        p("20:00")
+    )
+}
+
+const TWO_MINUTE_BOOT: &str = r#"boot_time = { dist = "fixed", value = "2m" }"#;
 
 #[test]
-fn start_vm_on_connect_makes_a_login_wait_for_the_boot_default_two_minutes() {
-    let pool = format!("{STOPPED}\nstart_vm_on_connect = true");
-    let (m, trace) = run(&one_user_daily(&pool, 3, ""));
+fn start_vm_on_connect_makes_a_login_wait_for_the_boot() {
+    let plan = daily_plan(TWO_MINUTE_BOOT, ", start_vm_on_connect = true");
+    let (m, trace) = run(&one_user_daily(STOPPED, 3, &plan));
     assert_eq!(metric(&m, "logins_waited_for_boot"), 1.0, "booted once, then it stays up");
     assert_eq!(metric(&m, "login_wait_p95_seconds"), 120.0);
     let wait = trace.iter().find(|r| r.kind == "boot_wait").unwrap().time;
@@ -248,14 +262,16 @@ fn start_vm_on_connect_makes_a_login_wait_for_the_boot_default_two_minutes() {
 
 #[test]
 fn idle_hosts_stop_and_every_morning_login_waits_for_its_configured_boot() {
-    let pool = format!(
-        "{STOPPED}\nstart_vm_on_connect = true\nboot_time = \"90s\"\nstop_when_idle = \"1h\""
+    let plan = daily_plan(
+        r#"boot_time = { dist = "fixed", value = "90s" }"#,
+        r#", on_logoff = { wait = "1h", action = "deallocate" }"#,
     );
-    let (m, trace) = run(&one_user_daily(&pool, 4, ""));
+    let (m, trace) = run(&one_user_daily(STOPPED, 4, &plan));
     assert_eq!(metric(&m, "logins_waited_for_boot"), 4.0);
     assert_eq!(metric(&m, "login_wait_p95_seconds"), 90.0);
-    // Each day: login at 08:00, boot 90 s, 8 h session, stopped an idle hour later.
-    let stops: Vec<u64> = trace.iter().filter(|r| r.kind == "stop").map(|r| r.time).collect();
+    // Each day: login at 08:00, boot 90 s, 8 h session, deallocated an idle hour later.
+    let stops: Vec<u64> =
+        trace.iter().filter(|r| r.kind == "scale_deallocate").map(|r| r.time).collect();
     let evening = 17 * 3_600_000 + 90_000;
     assert_eq!(stops.len(), 4, "{stops:?}");
     for (d, t) in stops.iter().enumerate() {
@@ -267,7 +283,8 @@ fn idle_hosts_stop_and_every_morning_login_waits_for_its_configured_boot() {
 
 #[test]
 fn a_stopped_host_without_start_vm_on_connect_fails_with_host_unavailable() {
-    let (m, trace) = run(&one_user_daily(STOPPED, 3, ""));
+    let plan = daily_plan("", ", start_vm_on_connect = false");
+    let (m, trace) = run(&one_user_daily(STOPPED, 3, &plan));
     assert_eq!(metric(&m, "login_failures_host_unavailable"), 3.0);
     assert_eq!(metric(&m, "logins_failed"), metric(&m, "logins_attempted"));
     assert_eq!(m.get("login_wait_p95_seconds"), None, "no wait, no wait metric");
@@ -505,7 +522,11 @@ fn other_personal_mistakes_name_their_field() {
     let action = "[[actions]]\nkind = \"unassign\"\nat = \"1h\"\nhost = \"sh-0\"";
     assert_refused(&personal(pooled, 2, 1.0, SHORT, 1, action), "actions[0].kind", "personal pool");
     let boot = format!("{direct}\nboot_time = \"2m\"");
-    assert_refused(&personal(&boot, 2, 1.0, SHORT, 1, ""), "pool.boot_time", "start_vm_on_connect");
+    assert_refused(
+        &personal(&boot, 2, 1.0, SHORT, 1, ""),
+        "pool.boot_time",
+        "[autoscale] boot_time",
+    );
     let missing = format!("{direct}\nassignments_file = \"no-such-file.csv\"");
     assert_refused(
         &personal(&missing, 2, 1.0, SHORT, 1, ""),
@@ -653,14 +674,13 @@ fn bad_personal_input_exits_2_with_one_line_and_writes_nothing() {
 fn boot_waits_follow_the_boot_time_distribution() {
     // Every host stops after 10 idle minutes, so most logins wait for a boot drawn uniformly
     // from 1–3 minutes: the 95th percentile of the waits is 60 + 0.95 × 120 = 174 s.
-    let pool = r#"kind = "personal"
-hosts = 20
-start_vm_on_connect = true
-boot_time = { dist = "uniform", min = "1m", max = "3m" }
-initially_stopped = true
-stop_when_idle = "10m""#;
-    let (m, _) =
-        run(&personal(pool, 20, 20.0, r#"{ dist = "exponential", mean = "30m" }"#, 30, ""));
+    let plan = daily_plan(
+        r#"boot_time = { dist = "uniform", min = "1m", max = "3m" }"#,
+        r#", on_logoff = { wait = "10m", action = "deallocate" }"#,
+    );
+    let pool = "kind = \"personal\"\nhosts = 20";
+    let length = r#"{ dist = "exponential", mean = "30m" }"#;
+    let (m, _) = run(&personal(pool, 20, 20.0, length, 30, &plan));
     let waits = metric(&m, "logins_waited_for_boot");
     assert!(waits > 5_000.0, "{waits}");
     let p95 = metric(&m, "login_wait_p95_seconds");

@@ -106,6 +106,9 @@ metrics! {
         "time-weighted sessions / (limit x hosts open for new sessions), in percent";
     LoginFailuresHostStarting = "login_failures_host_starting", Lower,
         "logins that failed while a host was booting (they missed it, or it came up full)";
+    HostsCreated = "hosts_created", Neither,
+        "hosts created by dynamic autoscaling (counted when creation starts)";
+    HostsDeleted = "hosts_deleted", Neither, "hosts deleted by dynamic autoscaling";
     // --- Replayed connection logs (model/replay.rs); absent for synthetic workloads ---
     LogConnections = "log_connections", Neither,
         "connections of the replayed log that log in within the measured time";

@@ -15,6 +15,7 @@
 //! The feature that applies the decisions is `model/power.rs`.
 
 use super::host::HostId;
+use super::workload::Sampler;
 use crate::engine::SimTime;
 use crate::engine::time::DAY;
 use crate::scenario::LoadBalancer;
@@ -63,11 +64,15 @@ pub struct PhaseRules {
     pub force_wait: Option<SimTime>,
     /// When a drained host without force log-off is stopped.
     pub stop_when: StopHostsWhen,
+    /// Dynamic method: the pool's minimum and maximum size (`None`: power management only).
+    pub pool_size: Option<(u32, u32)>,
 }
 
-/// One schedule: its phases in order and when each starts within the day.
+/// One schedule: its phases in order and when each starts within the day. `R` is what a
+/// phase asks: a pooled plan's [`PhaseRules`] or a personal plan's rules
+/// (`model/personal_plan.rs`).
 #[derive(Debug, Clone)]
-pub struct Schedule {
+pub struct Schedule<R = PhaseRules> {
     /// Its name, for traces.
     pub name: String,
     /// Weekdays it covers (bit 0 = Monday).
@@ -75,11 +80,10 @@ pub struct Schedule {
     /// Phase start times within the day, in phase order.
     pub starts: [SimTime; 4],
     /// The rules of each phase, in phase order.
-    pub rules: [PhaseRules; 4],
+    pub rules: [R; 4],
 }
 
 /// A scaling plan: its schedules and how it evaluates.
-#[derive(Debug, Clone)]
 pub struct PlanConfig {
     /// The schedules (no day in two of them).
     pub schedules: Vec<Schedule>,
@@ -87,49 +91,69 @@ pub struct PlanConfig {
     pub evaluation_delay: SimTime,
     /// The periodic check.
     pub check_interval: SimTime,
+    /// Dynamic method: how a created host comes up (`None`: power management only).
+    pub creation: Option<Creation>,
+}
+
+/// How a host dynamic autoscaling creates comes up: the times `add_hosts` deployments take.
+pub struct Creation {
+    /// From creation to registration.
+    pub provisioning: Sampler,
+    /// From registration to Available (the agent upgrade).
+    pub agent_upgrade: Sampler,
 }
 
 /// The phase holding at an instant and when it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhaseAt {
+pub struct PhaseAt<R = PhaseRules> {
     /// The rules in force.
-    pub rules: PhaseRules,
+    pub rules: R,
     /// When the next phase starts (`None`: never, within a week).
     pub ends: Option<SimTime>,
 }
 
 impl PlanConfig {
-    fn schedule_of(&self, day: u64) -> Option<&Schedule> {
-        let bit = 1u8 << (day % 7);
-        self.schedules.iter().find(|s| s.days & bit != 0)
-    }
-
-    /// The phase at `t` (the run starts on a Monday at 00:00). Before a day's ramp-up, and on
-    /// days without a schedule, the off-peak of the last scheduled day holds (MODEL.md: "Friday
-    /// off-peak lasts to Monday's ramp-up").
+    /// The phase at `t` (see [`phase_at`]).
     pub fn phase_at(&self, t: SimTime) -> PhaseAt {
-        let day = t / DAY;
-        let ends = self.next_change(t);
-        if let Some(s) = self.schedule_of(day) {
-            let tod = t % DAY;
-            if let Some(i) = (0..4).rev().find(|&i| s.starts[i] <= tod) {
-                return PhaseAt { rules: s.rules[i], ends };
-            }
-        }
-        // Walk back (cyclically over the week) to the last day with a schedule.
-        let last = (1..=7).find_map(|back| self.schedule_of(day + 7 * 2 - back));
-        let s = last.unwrap_or(&self.schedules[0]);
-        PhaseAt { rules: s.rules[3], ends }
+        phase_at(&self.schedules, t)
     }
 
-    /// The first phase start after `t`, within eight days.
+    /// The first phase start after `t` (see [`next_change`]).
     pub fn next_change(&self, t: SimTime) -> Option<SimTime> {
-        let day = t / DAY;
-        (day..day + 8).find_map(|d| {
-            let s = self.schedule_of(d)?;
-            s.starts.iter().map(|&st| d * DAY + st).find(|&at| at > t)
-        })
+        next_change(&self.schedules, t)
     }
+}
+
+fn schedule_of<R>(schedules: &[Schedule<R>], day: u64) -> Option<&Schedule<R>> {
+    let bit = 1u8 << (day % 7);
+    schedules.iter().find(|s| s.days & bit != 0)
+}
+
+/// The phase of `schedules` (at least one) at `t` (the run starts on a Monday at 00:00).
+/// Before a day's ramp-up, and on days without a schedule, the off-peak of the last scheduled
+/// day holds (MODEL.md: "Friday off-peak lasts to Monday's ramp-up").
+pub fn phase_at<R: Copy>(schedules: &[Schedule<R>], t: SimTime) -> PhaseAt<R> {
+    let day = t / DAY;
+    let ends = next_change(schedules, t);
+    if let Some(s) = schedule_of(schedules, day) {
+        let tod = t % DAY;
+        if let Some(i) = (0..4).rev().find(|&i| s.starts[i] <= tod) {
+            return PhaseAt { rules: s.rules[i], ends };
+        }
+    }
+    // Walk back (cyclically over the week) to the last day with a schedule.
+    let last = (1..=7).find_map(|back| schedule_of(schedules, day + 7 * 2 - back));
+    let s = last.unwrap_or(&schedules[0]);
+    PhaseAt { rules: s.rules[3], ends }
+}
+
+/// The first phase start of `schedules` after `t`, within eight days.
+pub fn next_change<R>(schedules: &[Schedule<R>], t: SimTime) -> Option<SimTime> {
+    let day = t / DAY;
+    (day..day + 8).find_map(|d| {
+        let s = schedule_of(schedules, d)?;
+        s.starts.iter().map(|&st| d * DAY + st).find(|&at| at > t)
+    })
 }
 
 /// A host as an evaluation sees it.
@@ -160,6 +184,8 @@ pub enum Power {
     Stopped,
     /// Neither (updating, unavailable): the scaler leaves it alone.
     Other,
+    /// Deleted (dynamic method): not in the pool any more.
+    Deleted,
 }
 
 /// One step an evaluation takes.
@@ -173,6 +199,10 @@ pub enum Step {
     Drain { host: HostId, force_after: Option<SimTime> },
     /// Deallocate a host (its remaining sessions are ended).
     Stop(HostId),
+    /// Dynamic method: create a host (it provisions, registers, upgrades its agent).
+    Create,
+    /// Dynamic method: delete an empty or deallocated host.
+    Delete(HostId),
 }
 
 /// A step and why it was taken (the trace's detail).
@@ -206,12 +236,15 @@ pub struct Counts {
     pub open: u64,
     /// Hosts running or starting and not being shed by the scaler.
     pub on: u32,
+    /// Hosts in the pool, and (dynamic method) being created.
+    pub size: u32,
 }
 
 /// The counts of `hosts`.
 pub fn counts(hosts: &[HostView]) -> Counts {
-    let mut c = Counts { sessions: 0, open: 0, on: 0 };
+    let mut c = Counts { sessions: 0, open: 0, on: 0, size: 0 };
     for h in hosts {
+        c.size += u32::from(h.power != Power::Deleted);
         c.sessions += u64::from(h.sessions);
         let open = match h.power {
             Power::Running => h.undrained,
@@ -255,15 +288,25 @@ fn may_scale_in(r: &PhaseRules, c: &Counts, limit: u32, min: u32) -> bool {
 /// One evaluation of a scaling plan in phase `r`: the steps, each with its reason.
 /// `ramp_down_left` is the time until ramp-down ends (a forced log-off is only planned if its
 /// wait fits); `tie` picks among `n` equally loaded hosts (MODEL.md: ties at random).
+///
+/// With the dynamic method (`r.pool_size`), `creating` hosts are on their way (capacity on
+/// its way, like a starting host); a host is created when one is needed and none can be
+/// started, up to the maximum size; a host scale-in sheds empty is deleted rather than
+/// deallocated while the pool is above its minimum size, and deallocated hosts above it are
+/// deleted too; the minimum percentage applies to the minimum size (MODEL.md).
 pub fn decide(
     r: &PhaseRules,
     hosts: &[HostView],
     limit: u32,
     ramp_down_left: Option<SimTime>,
+    creating: u32,
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
     let mut c = counts(hosts);
-    let min = min_hosts(r.min_pct, hosts.len() as u32);
+    c.open += u64::from(creating);
+    c.on += creating;
+    c.size += creating;
+    let min = min_hosts(r.min_pct, r.pool_size.map_or(hosts.len() as u32, |(min, _)| min));
     let mut out = scale_out(r, hosts, limit, min, &mut c);
     if !out.is_empty() {
         return out;
@@ -271,6 +314,26 @@ pub fn decide(
     out.extend(stop_drained(r, hosts.iter().enumerate().map(|(i, h)| (i as HostId, *h))));
     if r.phase != Phase::RampUp {
         out.extend(scale_in(r, hosts, limit, min, &mut c, ramp_down_left, tie));
+    }
+    out.extend(delete_stopped(r, hosts, &mut c));
+    out
+}
+
+/// Dynamic method: deallocated hosts the scaler may move are deleted, last first, while the
+/// pool is above its minimum size.
+fn delete_stopped(r: &PhaseRules, hosts: &[HostView], c: &mut Counts) -> Vec<Decision> {
+    let Some((min_size, _)) = r.pool_size else { return Vec::new() };
+    let mut out = Vec::new();
+    for i in (0..hosts.len()).rev() {
+        if c.size <= min_size {
+            break;
+        }
+        if hosts[i].movable && hosts[i].power == Power::Stopped {
+            c.size -= 1;
+            let why =
+                format!("{}: {} hosts > minimum pool size {min_size}", r.phase.name(), c.size + 1);
+            out.push((Step::Delete(i as HostId), why));
+        }
     }
     out
 }
@@ -304,19 +367,22 @@ fn scale_out(
         let undrain = (0..hosts.len())
             .filter(|&i| !taken[i] && hosts[i].ours && hosts[i].power == Power::Running)
             .max_by_key(|&i| (hosts[i].sessions, std::cmp::Reverse(i)));
-        let step = match undrain {
-            Some(i) => Step::Undrain(i as HostId),
-            None => {
-                let start = (0..hosts.len())
-                    .find(|&i| !taken[i] && hosts[i].movable && hosts[i].power == Power::Stopped);
-                match start {
-                    Some(i) => Step::Start(i as HostId),
-                    None => return out,
-                }
-            }
+        let start = || {
+            (0..hosts.len())
+                .find(|&i| !taken[i] && hosts[i].movable && hosts[i].power == Power::Stopped)
         };
-        let (Step::Undrain(h) | Step::Start(h)) = step else { unreachable!() };
-        taken[h as usize] = true;
+        let step = match (undrain, start(), r.pool_size) {
+            (Some(i), _, _) => Step::Undrain(i as HostId),
+            (None, Some(i), _) => Step::Start(i as HostId),
+            (None, None, Some((_, max))) if c.size < max => {
+                c.size += 1;
+                Step::Create
+            }
+            _ => return out,
+        };
+        if let Step::Undrain(h) | Step::Start(h) = step {
+            taken[h as usize] = true;
+        }
         c.open += 1;
         c.on += 1;
         out.push((step, why));
@@ -396,7 +462,9 @@ fn scale_in(
         );
         let host = i as HostId;
         if fewest == 0 {
-            out.push((Step::Stop(host), why));
+            let delete = r.pool_size.is_some_and(|(min_size, _)| c.size > min_size);
+            c.size -= u32::from(delete);
+            out.push((if delete { Step::Delete(host) } else { Step::Stop(host) }, why));
             continue;
         }
         let force_after = match (r.phase, r.force_wait, ramp_down_left) {
@@ -420,6 +488,7 @@ mod tests {
             threshold_pct,
             force_wait: None,
             stop_when: StopHostsWhen::ZeroSessions,
+            pool_size: None,
         }
     }
 
@@ -462,7 +531,7 @@ mod tests {
         assert_eq!(min_hosts(0, 7), 0);
         assert_eq!(min_hosts(100, 7), 7);
         // And the plan starts hosts to reach it: 30 % of 6 with none on starts two.
-        let d = decide(&rules(Phase::RampUp, 30, 90), &pool(0, 0, 6), 5, None, &mut no_tie);
+        let d = decide(&rules(Phase::RampUp, 30, 90), &pool(0, 0, 6), 5, None, 0, &mut no_tie);
         assert_eq!(starts(&d), 2, "{d:?}");
     }
 
@@ -474,20 +543,20 @@ mod tests {
         assert!(!over_threshold(6, 4, 5, 30));
         assert!(over_threshold(7, 4, 5, 30));
         let r = rules(Phase::Peak, 0, 30);
-        assert_eq!(starts(&decide(&r, &pool(5, 3, 3), 5, None, &mut no_tie)), 1);
-        assert_eq!(starts(&decide(&r, &pool(6, 4, 3), 5, None, &mut no_tie)), 0);
-        assert_eq!(starts(&decide(&r, &pool(7, 4, 3), 5, None, &mut no_tie)), 1);
+        assert_eq!(starts(&decide(&r, &pool(5, 3, 3), 5, None, 0, &mut no_tie)), 1);
+        assert_eq!(starts(&decide(&r, &pool(6, 4, 3), 5, None, 0, &mut no_tie)), 0);
+        assert_eq!(starts(&decide(&r, &pool(7, 4, 3), 5, None, 0, &mut no_tie)), 1);
         // Limit 20, 2 hosts, 75 %: a third host starts above 30 sessions.
         let r = rules(Phase::Peak, 0, 75);
-        assert_eq!(starts(&decide(&r, &pool(30, 2, 1), 20, None, &mut no_tie)), 0);
-        assert_eq!(starts(&decide(&r, &pool(31, 2, 1), 20, None, &mut no_tie)), 1);
+        assert_eq!(starts(&decide(&r, &pool(30, 2, 1), 20, None, 0, &mut no_tie)), 0);
+        assert_eq!(starts(&decide(&r, &pool(31, 2, 1), 20, None, 0, &mut no_tie)), 1);
     }
 
     #[test]
     fn scale_out_starts_until_at_or_below_the_threshold() {
         // 40 sessions, limit 10, threshold 50 %: 8 open hosts bring it to 50 % (equality).
         let r = rules(Phase::Peak, 0, 50);
-        let d = decide(&r, &pool(40, 2, 10), 10, None, &mut no_tie);
+        let d = decide(&r, &pool(40, 2, 10), 10, None, 0, &mut no_tie);
         assert_eq!(starts(&d), 6, "{d:?}");
     }
 
@@ -495,8 +564,8 @@ mod tests {
     fn no_scale_in_during_ramp_up() {
         // MODEL.md: scale in "never during ramp-up". Four idle hosts, minimum 0 %.
         let idle = pool(0, 4, 0);
-        assert!(decide(&rules(Phase::RampUp, 0, 60), &idle, 10, None, &mut no_tie).is_empty());
-        let peak = decide(&rules(Phase::Peak, 0, 60), &idle, 10, None, &mut no_tie);
+        assert!(decide(&rules(Phase::RampUp, 0, 60), &idle, 10, None, 0, &mut no_tie).is_empty());
+        let peak = decide(&rules(Phase::Peak, 0, 60), &idle, 10, None, 0, &mut no_tie);
         assert_eq!(peak.len(), 4, "peak sheds every idle host: {peak:?}");
     }
 
@@ -509,6 +578,7 @@ mod tests {
                 &pool(sessions, 3, 0),
                 10,
                 None,
+                0,
                 &mut no_tie,
             );
             3 - d.len()
@@ -522,7 +592,7 @@ mod tests {
     fn scale_in_never_pushes_above_the_threshold() {
         // 10 sessions, limit 10, threshold 50 %: 3 hosts (33 %) → 2 hosts is exactly 50 %,
         // allowed; 1 host would be 100 %.
-        let d = decide(&rules(Phase::Peak, 0, 50), &pool(10, 3, 0), 10, None, &mut no_tie);
+        let d = decide(&rules(Phase::Peak, 0, 50), &pool(10, 3, 0), 10, None, 0, &mut no_tie);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(matches!(d[0].0, Step::Drain { force_after: None, .. }));
     }
@@ -540,7 +610,7 @@ mod tests {
                         let r = rules(phase, min_pct, thr);
                         let hosts = pool(sessions.min(on * 10), on, off);
                         let c = counts(&hosts);
-                        let d = decide(&r, &hosts, 10, None, &mut no_tie);
+                        let d = decide(&r, &hosts, 10, None, 0, &mut no_tie);
                         let can_add = hosts.iter().any(|h| h.power == Power::Stopped);
                         let q = quiet(&r, &c, 5, 10, can_add);
                         assert!(
@@ -558,7 +628,7 @@ mod tests {
     #[test]
     fn the_host_with_fewest_sessions_is_drained_and_an_empty_one_stopped() {
         let hosts = vec![running(4), running(1), running(3), running(0)];
-        let d = decide(&rules(Phase::RampDown, 0, 90), &hosts, 10, None, &mut no_tie);
+        let d = decide(&rules(Phase::RampDown, 0, 90), &hosts, 10, None, 0, &mut no_tie);
         assert_eq!(d[0].0, Step::Stop(3));
         assert_eq!(d[1].0, Step::Drain { host: 1, force_after: None });
     }
@@ -570,12 +640,12 @@ mod tests {
         let mut r = rules(Phase::RampDown, 0, 90);
         r.force_wait = Some(30 * MINUTE);
         let hosts = vec![running(5), running(1)];
-        let d = decide(&r, &hosts, 10, Some(HOUR), &mut no_tie);
+        let d = decide(&r, &hosts, 10, Some(HOUR), 0, &mut no_tie);
         assert_eq!(d[0].0, Step::Drain { host: 1, force_after: Some(30 * MINUTE) });
-        let d = decide(&r, &hosts, 10, Some(29 * MINUTE), &mut no_tie);
+        let d = decide(&r, &hosts, 10, Some(29 * MINUTE), 0, &mut no_tie);
         assert_eq!(d[0].0, Step::Drain { host: 1, force_after: None });
         r.phase = Phase::OffPeak;
-        let d = decide(&r, &hosts, 10, None, &mut no_tie);
+        let d = decide(&r, &hosts, 10, None, 0, &mut no_tie);
         assert_eq!(d[0].0, Step::Drain { host: 1, force_after: None });
     }
 
@@ -583,7 +653,7 @@ mod tests {
     fn ties_go_to_the_tie_breaker() {
         let hosts = vec![running(2), running(2), running(2)];
         let mut asked = Vec::new();
-        let d = decide(&rules(Phase::Peak, 0, 90), &hosts, 10, None, &mut |n| {
+        let d = decide(&rules(Phase::Peak, 0, 90), &hosts, 10, None, 0, &mut |n| {
             asked.push(n);
             n - 1
         });
@@ -598,9 +668,9 @@ mod tests {
         let mut hosts = pool(0, 2, 2);
         hosts[0].movable = false; // excluded, running, idle
         hosts[2].movable = false; // excluded, stopped
-        let d = decide(&rules(Phase::OffPeak, 0, 90), &hosts, 10, None, &mut no_tie);
+        let d = decide(&rules(Phase::OffPeak, 0, 90), &hosts, 10, None, 0, &mut no_tie);
         assert_eq!(d, vec![(Step::Stop(1), d[0].1.clone())]);
-        let d = decide(&rules(Phase::RampUp, 100, 90), &hosts, 10, None, &mut no_tie);
+        let d = decide(&rules(Phase::RampUp, 100, 90), &hosts, 10, None, 0, &mut no_tie);
         assert_eq!(d.iter().map(|x| x.0).collect::<Vec<_>>(), vec![Step::Start(3)]);
     }
 
@@ -609,7 +679,7 @@ mod tests {
         // MODEL.md: "taking it out of drain again if capacity is needed".
         let mut hosts = pool(9, 1, 1);
         hosts.push(HostView { undrained: false, ours: true, ..running(3) });
-        let d = decide(&rules(Phase::Peak, 0, 50), &hosts, 10, None, &mut no_tie);
+        let d = decide(&rules(Phase::Peak, 0, 50), &hosts, 10, None, 0, &mut no_tie);
         assert_eq!(d[0].0, Step::Undrain(2));
     }
 
@@ -618,9 +688,51 @@ mod tests {
         let drained = HostView { undrained: false, ours: true, active: 0, ..running(2) };
         let hosts = vec![running(1), drained];
         let mut r = rules(Phase::RampDown, 0, 90);
-        assert!(decide(&r, &hosts, 10, None, &mut no_tie).iter().all(|d| d.0 != Step::Stop(1)));
+        assert!(decide(&r, &hosts, 10, None, 0, &mut no_tie).iter().all(|d| d.0 != Step::Stop(1)));
         r.stop_when = StopHostsWhen::ZeroActiveSessions;
-        assert!(decide(&r, &hosts, 10, None, &mut no_tie).iter().any(|d| d.0 == Step::Stop(1)));
+        assert!(decide(&r, &hosts, 10, None, 0, &mut no_tie).iter().any(|d| d.0 == Step::Stop(1)));
+    }
+
+    fn dynamic(phase: Phase, min_pct: u32, threshold_pct: u32, size: (u32, u32)) -> PhaseRules {
+        PhaseRules { pool_size: Some(size), ..rules(phase, min_pct, threshold_pct) }
+    }
+
+    #[test]
+    fn dynamic_the_minimum_percentage_applies_to_the_minimum_pool_size() {
+        // MODEL.md, dynamic autoscaling: "the minimum percentage then applies to the minimum
+        // pool size": 50 % of a minimum size of 4 is 2 hosts, not 5 of the 10 there are.
+        let r = dynamic(Phase::RampUp, 50, 90, (4, 10));
+        assert_eq!(starts(&decide(&r, &pool(0, 0, 10), 10, None, 0, &mut no_tie)), 2);
+    }
+
+    #[test]
+    fn dynamic_creates_only_when_nothing_can_start_and_never_above_the_maximum() {
+        let creates = |d: &[Decision]| d.iter().filter(|(s, _)| *s == Step::Create).count();
+        // 20 sessions on 2 full hosts of 10, threshold 20 %: 10 hosts wanted; the stopped
+        // host starts first, then hosts are created up to the maximum of 6 in all.
+        let r = dynamic(Phase::Peak, 0, 20, (2, 6));
+        let d = decide(&r, &pool(20, 2, 1), 10, None, 0, &mut no_tie);
+        assert_eq!((starts(&d), creates(&d)), (1, 3), "{d:?}");
+        // Hosts already being created count as capacity on its way, and toward the maximum.
+        let d = decide(&r, &pool(20, 2, 1), 10, None, 3, &mut no_tie);
+        assert_eq!((starts(&d), creates(&d)), (1, 0), "{d:?}");
+    }
+
+    #[test]
+    fn dynamic_deletes_empty_and_stopped_hosts_down_to_the_minimum_pool_size() {
+        let deletes =
+            |d: &[Decision]| d.iter().filter(|(s, _)| matches!(s, Step::Delete(_))).count();
+        // Off-peak, no sessions, minimum 0 %: 3 idle running hosts and 3 stopped ones; a
+        // minimum size of 2 keeps two of the six, the rest are deleted: the idle running
+        // hosts (scale-in) first, then the last stopped one.
+        let r = dynamic(Phase::OffPeak, 0, 90, (2, 10));
+        let d = decide(&r, &pool(0, 3, 3), 10, None, 0, &mut no_tie);
+        let steps: Vec<Step> = d.iter().map(|x| x.0).collect();
+        assert_eq!(steps, [Step::Delete(0), Step::Delete(1), Step::Delete(2), Step::Delete(5)]);
+        // At the minimum size, an idle host is deallocated, not deleted.
+        let d = decide(&r, &pool(0, 2, 0), 10, None, 0, &mut no_tie);
+        assert_eq!(deletes(&d), 0, "{d:?}");
+        assert_eq!(d.len(), 2, "{d:?}");
     }
 
     fn weekday_plan() -> PlanConfig {
@@ -635,6 +747,7 @@ mod tests {
             }],
             evaluation_delay: MINUTE,
             check_interval: 5 * MINUTE,
+            creation: None,
         }
     }
 

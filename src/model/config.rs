@@ -3,8 +3,9 @@
 //! that reads the scenario format; the rest of the model never sees file types, names or raw
 //! integers from the file.
 
-use super::autoscale::{Phase, PhaseRules, PlanConfig, Schedule};
+use super::autoscale::{Creation, Phase, PhaseRules, PlanConfig, Schedule};
 use super::host::HostId;
+use super::personal_plan::{After, PersonalPlan, PersonalRules};
 use super::scaling_script::ScriptConfig;
 use super::session::UserId;
 use super::workload::{ArrivalKind, Sampler};
@@ -12,7 +13,8 @@ use crate::engine::SimTime;
 use crate::engine::time::HOUR;
 use crate::scenario::PoolKind;
 use crate::scenario::autoscale::{
-    AutoscaleSpec, DuringUpdate, PeakHours, ScalerKind, ScheduleSpec, StopHostsWhen,
+    AutoscaleSpec, DuringUpdate, PeakHours, PowerAfter, ScalerKind, ScalingMethod, ScheduleSpec,
+    StopHostsWhen,
 };
 use crate::scenario::connection_log::ConnectionLog;
 use crate::scenario::instant::TimeOfDay;
@@ -186,16 +188,10 @@ pub struct PersonalConfig {
     pub multiple_desktops: bool,
     /// Which desktop a user with several picks.
     pub desktop_choice: DesktopChoice,
-    /// A stopped host boots when its owner connects.
-    pub start_vm_on_connect: bool,
-    /// Every host starts stopped.
-    pub initially_stopped: bool,
-    /// A host idle this long is stopped.
-    pub stop_when_idle: Option<SimTime>,
     /// Owners are local admins (RDS).
     pub grant_admin_privilege: bool,
-    /// Boot time of a stopped host.
-    pub boot_time: Sampler,
+    /// The personal scaling plan, which owns the hosts' power (without one, every host runs).
+    pub plan: Option<PersonalPlan>,
     /// Assignments at the start: host, owner, friendly name.
     pub assignments: Vec<(HostId, UserId, Option<String>)>,
 }
@@ -344,13 +340,43 @@ fn personal(
         auto_assign: mode.auto_assign,
         multiple_desktops: mode.multiple_desktops,
         desktop_choice: mode.desktop_choice,
-        start_vm_on_connect: mode.start_vm_on_connect,
-        initially_stopped: mode.initially_stopped,
-        stop_when_idle: mode.stop_when_idle.map(|d| d.0),
         grant_admin_privilege: mode.grant_admin_privilege,
-        boot_time: sampler(&p.boot_time_dist()),
+        plan: s.autoscale.as_ref().map(|a| personal_plan(a, p.host_count())),
         assignments,
     })
+}
+
+fn personal_plan(a: &AutoscaleSpec, hosts: u32) -> PersonalPlan {
+    PersonalPlan {
+        schedules: a.schedules.iter().map(personal_schedule).collect(),
+        boot_time: sampler(&a.boot_time),
+        resume_time: sampler(&a.resume_time_dist()),
+        stop_unused_after: a.stop_unused_after().0.max(1),
+        initial_running: a.initial_running.map_or(0, |n| n.clamp(0, i64::from(hosts)) as u32),
+    }
+}
+
+fn personal_schedule(s: &ScheduleSpec) -> Schedule<PersonalRules> {
+    let phases = s.phases();
+    let after = |a: Option<PowerAfter>| {
+        a.map_or(After::NOTHING, |a| After { wait: a.wait.0, action: a.action })
+    };
+    let rules = |i: usize| {
+        let spec = phases[i].1;
+        PersonalRules {
+            phase: Phase::ALL[i],
+            start_vm_on_connect: spec.start_vm_on_connect.unwrap_or(true),
+            on_disconnect: after(spec.on_disconnect),
+            on_logoff: after(spec.on_logoff),
+            auto_start: spec.auto_start_hosts.unwrap_or_default(),
+        }
+    };
+    Schedule {
+        name: s.name.clone(),
+        days: s.days.mask().unwrap_or(0),
+        starts: phases.map(|(_, p)| p.start.0),
+        rules: std::array::from_fn(rules),
+    }
 }
 
 /// The sampler of a validated length distribution (a lognormal whose parameters cannot be
@@ -412,7 +438,8 @@ fn power(s: &Scenario, host: &impl Fn(&str) -> Option<HostId>) -> Option<PowerCo
     if s.autoscale.is_none() && s.cost.is_none() && !svoc {
         return None;
     }
-    let a = s.autoscale.as_ref();
+    // A personal pool's plan is the personal feature's; here it only meters host-hours.
+    let a = s.autoscale.as_ref().filter(|_| p.kind == PoolKind::Pooled);
     let boot = a.map_or_else(|| p.boot_time_dist(), |a| a.boot_time.clone());
     let mut excluded: Vec<HostId> =
         a.map(|a| a.exclude.iter().filter_map(|n| host(n)).collect()).unwrap_or_default();
@@ -440,6 +467,10 @@ fn scaler(a: &AutoscaleSpec, p: &crate::scenario::PoolSpec) -> Scaler {
             schedules: a.schedules.iter().map(schedule).collect(),
             evaluation_delay: a.evaluation_delay.0,
             check_interval: a.check_interval.0.max(1),
+            creation: (a.method == ScalingMethod::Dynamic).then(|| Creation {
+                provisioning: sampler(&a.provisioning),
+                agent_upgrade: sampler(&a.agent_upgrade),
+            }),
         }),
         ScalerKind::ScalingScript => {
             let peak = a.peak.unwrap_or(PeakHours { start: TimeOfDay(0), end: TimeOfDay(0) });
@@ -480,6 +511,10 @@ fn schedule(s: &ScheduleSpec) -> Schedule {
             } else {
                 down.stop_hosts_when.unwrap_or_default()
             },
+            pool_size: own.min_pool_size.zip(own.max_pool_size).map(|(min, max)| {
+                let size = |n: i64| n.clamp(0, i64::from(u32::MAX)) as u32;
+                (size(min), size(max))
+            }),
         }
     };
     Schedule {

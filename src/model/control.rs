@@ -4,7 +4,7 @@
 //! host update runs or is paused: then the update owns drain mode on every host and an admin
 //! drain action is refused (MODEL.md, session host update: "while an update runs, drain mode
 //! is controlled by the update, not by the admin"). Power state (running, starting, stopped)
-//! belongs, in personal pools, to Start VM on Connect and idle stops (`model/personal.rs`) and,
+//! belongs, in personal pools, to the personal scaling plan (`model/personal_power.rs`) and,
 //! in pooled pools, to autoscale and pooled Start VM on Connect (`model/power.rs`); autoscale
 //! drains hosts only while the admin owns drain mode (see [`Control::scaler_may_drain`]). A feature that wants to drain or
 //! power a host asks here first, and says here when it takes or gives back control.

@@ -20,7 +20,7 @@ pub enum Event {
     Reconnect { session: SessionId, user: UserId },
     /// Scheduled admin action `index` of the scenario.
     Action { index: u32 },
-    /// Personal pools: boots and idle stops (`model/personal.rs`).
+    /// Personal pools: boots, resumes and the scaling plan (`model/personal.rs`).
     Personal(PersonalEvent),
     /// A step of a session host update (`model/update.rs`).
     Update(UpdateEvent),
@@ -40,11 +40,16 @@ pub enum PersonalEvent {
         /// The host.
         host: HostId,
     },
-    /// Stop the host if it has been idle for `stop_when_idle`.
-    StopIfIdle {
+    /// A personal scaling plan's wait on an idle host is over; `epoch` is the host's idle
+    /// epoch when the wait began, so a wait something since voided is recognised.
+    Idle {
         /// The host.
         host: HostId,
+        /// The host's idle epoch then.
+        epoch: u32,
     },
+    /// A personal scaling plan's phase starts.
+    PhaseChange,
 }
 
 /// A session host update's events.
@@ -84,8 +89,10 @@ pub enum PowerEvent {
     PhaseChange,
     /// The scaling script's runbook fires (every `interval`).
     ScriptRun,
-    /// A started host finished booting.
+    /// A started host finished booting (or a created one its agent upgrade).
     BootDone { host: HostId },
+    /// Dynamic method: a host being created registers with the pool.
+    Created,
     /// A drained host's force log-off wait is over; `drain` is the drain's number, so a
     /// drain that was undone since is recognised.
     ForceLogoff { host: HostId, drain: u32 },

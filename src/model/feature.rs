@@ -53,6 +53,8 @@ pub trait Feature {
     /// A session opened on `host` (a login, not a reconnect).
     fn session_opened(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
 
+    /// A user disconnected from `host` (the session stays, disconnected).
+    fn session_disconnected(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
     /// A user logged off `host` (their own log-off, not a forced one).
     fn session_closed(&mut self, _w: &mut World, _q: &mut Queue, _host: HostId) {}
 

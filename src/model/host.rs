@@ -17,9 +17,15 @@ pub enum HostStatus {
     Shutdown,
     /// Being replaced by a session host update: not routable, counted apart.
     Updating,
-    /// Powering on after a start (autoscale, pooled Start VM on Connect): billed, not
-    /// routable (`model/power.rs`).
+    /// Powering on after a start (autoscale, Start VM on Connect): billed, not routable
+    /// (`model/power.rs`, `model/personal.rs`).
     Starting,
+    /// Personal pools: hibernated by the scaling plan — not routable, not billed (disks
+    /// are), a disconnected session on it kept; resumes faster than a boot.
+    Hibernated,
+    /// Deleted by dynamic autoscaling: no longer in the pool (kept only so host ids stay
+    /// stable); counted nowhere.
+    Deleted,
 }
 
 impl HostStatus {
@@ -27,6 +33,11 @@ impl HostStatus {
     /// which poolsim does not model separately).
     pub fn accepts_sessions(self) -> bool {
         self == HostStatus::Available
+    }
+
+    /// Deallocated or hibernated: not billed (only disks are), not routable.
+    pub fn is_stopped(self) -> bool {
+        matches!(self, HostStatus::Shutdown | HostStatus::Hibernated)
     }
 
     /// Name used in traces and outputs.
@@ -37,6 +48,8 @@ impl HostStatus {
             HostStatus::Shutdown => "shutdown",
             HostStatus::Updating => "updating",
             HostStatus::Starting => "starting",
+            HostStatus::Hibernated => "hibernated",
+            HostStatus::Deleted => "deleted",
         }
     }
 }

@@ -10,7 +10,7 @@
 use super::config::{Action, ActionKind, Deployment, ModelConfig};
 use super::event::{Event, LifecycleEvent};
 use super::feature::Feature;
-use super::host::{Host, HostStatus};
+use super::host::{Host, HostId, HostStatus};
 use super::streams;
 use super::world::{Queue, World};
 use crate::engine::SimTime;
@@ -76,13 +76,20 @@ impl<'c> Lifecycle<'c> {
         }
         self.added += 1;
         let wait = d.agent_upgrade.sample(w.now, &mut self.rng);
-        let version = w.pool.target_version();
-        let host =
-            w.pool.add_host(Host { status: HostStatus::Unavailable, version, ..Host::new(name) });
-        w.trace("host_registered", Some(host), None, "agent upgrading");
+        let host = join(w, name, HostStatus::Unavailable);
         let e = LifecycleEvent::AgentReady { host };
         q.schedule(w.now.saturating_add(wait), Event::Lifecycle(e));
     }
+}
+
+/// A provisioned host named `name` registers and joins the pool in `status` while its agent
+/// upgrades, on the pool's target configuration version (it is built from the current session
+/// host configuration). Shared by `add_hosts` deployments and dynamic autoscaling.
+pub fn join(w: &mut World, name: String, status: HostStatus) -> HostId {
+    let version = w.pool.target_version();
+    let host = w.pool.add_host(Host { status, version, ..Host::new(name) });
+    w.trace("host_registered", Some(host), None, "agent upgrading");
+    host
 }
 
 impl Feature for Lifecycle<'_> {

@@ -12,6 +12,8 @@ pub mod feature;
 pub mod host;
 pub mod lifecycle;
 pub mod personal;
+pub mod personal_plan;
+pub mod personal_power;
 pub mod pool;
 pub mod population;
 pub mod power;

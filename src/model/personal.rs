@@ -7,20 +7,26 @@
 //! - A user without a host in a pool that does not assign automatically (direct assignment, or
 //!   an RDS collection without `auto_assign_user`) → `no_resources_available`.
 //! - The owner's host down, drained, or stopped without Start VM on Connect →
-//!   `host_unavailable`. With Start VM on Connect a stopped host boots and the login waits.
+//!   `host_unavailable`. With Start VM on Connect (a phase of the personal scaling plan) a
+//!   stopped host boots, a hibernated one resumes, and the login waits.
 //! - Unassign and reassign log the former owner's session off (see README: one user per host,
 //!   and the service asks for `force` and warns before it unassigns).
 //!
 //! The session limit of a personal host is one: its owner's session. Only owners' sessions
 //! ever sit on a personal host, because a host is assigned before its first session opens and
 //! unassigning it ends the session.
+//!
+//! Power — boots, resumes, deallocations and hibernations — is the personal scaling plan's
+//! (`model/personal_power.rs`); without a plan every host runs all the time.
 
 use super::assignment::{AssignError, Assignments};
 use super::config::{Action, ActionKind, ModelConfig, PersonalConfig};
 use super::event::{Event, PersonalEvent};
 use super::failure::FailureReason;
 use super::feature::{Feature, Routed};
-use super::host::{Host, HostId, HostStatus};
+use super::host::HostId;
+use super::personal_plan::Idle;
+use super::personal_power::PersonalPower;
 use super::pool::Pool;
 use super::population::Population;
 use super::session::UserId;
@@ -40,12 +46,9 @@ pub struct Personal<'c> {
     assignments: Assignments,
     /// Per host: the user waiting for it to boot, and since when.
     waiting: Vec<Option<(UserId, SimTime)>>,
-    /// Per host: a boot is under way.
-    booting: Vec<bool>,
-    /// Per host: when it last became idle (no session).
-    idle_since: Vec<SimTime>,
+    /// The scaling plan's power state, when the pool has a plan.
+    power: Option<PersonalPower<'c>>,
     rng_choice: SimRng,
-    rng_boot: SimRng,
     /// Start VM on Connect waits, one per login that waited (after the warm-up).
     boot_waits: Vec<SimTime>,
     actions_refused: u64,
@@ -53,8 +56,8 @@ pub struct Personal<'c> {
 
 impl<'c> Personal<'c> {
     /// The personal state of replication `replication` (`None` for a pooled pool): initial
-    /// assignments applied, hosts stopped if asked, idle stops scheduled — the pool's starting
-    /// state, so this runs before any other event is scheduled.
+    /// assignments applied, the plan's initial hosts deallocated — the pool's starting state,
+    /// so this runs before any other event is scheduled.
     pub fn build(
         cfg: &'c ModelConfig,
         replication: u64,
@@ -68,10 +71,8 @@ impl<'c> Personal<'c> {
             cfg: p,
             assignments: Assignments::new(hosts as u32, p.multiple_desktops),
             waiting: vec![None; hosts],
-            booting: vec![false; hosts],
-            idle_since: vec![0; hosts],
+            power: None,
             rng_choice: rng(streams::DESKTOP_CHOICE),
-            rng_boot: rng(streams::BOOT_TIME),
             boot_waits: Vec::new(),
             actions_refused: 0,
         };
@@ -81,13 +82,8 @@ impl<'c> Personal<'c> {
                 me.assignments.set_friendly_name(*h, friendly.clone());
             }
         }
-        for h in 0..hosts as HostId {
-            if p.initially_stopped {
-                pool.set_status(h, HostStatus::Shutdown);
-            } else if let Some(d) = p.stop_when_idle {
-                q.schedule(d, Event::Personal(PersonalEvent::StopIfIdle { host: h }));
-            }
-        }
+        me.power =
+            p.plan.as_ref().map(|plan| PersonalPower::build(plan, cfg.seed, replication, pool, q));
         Some(me)
     }
 
@@ -97,9 +93,10 @@ impl<'c> Personal<'c> {
         let n = pool.hosts().len();
         if n > self.waiting.len() {
             self.waiting.resize(n, None);
-            self.booting.resize(n, false);
-            self.idle_since.resize(n, 0);
             self.assignments.grow(n as u32);
+        }
+        if let Some(power) = &mut self.power {
+            power.sync_hosts(n);
         }
     }
 
@@ -138,15 +135,8 @@ impl<'c> Personal<'c> {
         if let Some(h) = w.pick_host() {
             return Some(h);
         }
-        if !self.cfg.start_vm_on_connect {
-            return None;
-        }
-        let pool = &w.pool;
-        self.assignments.unassigned_hosts().find(|&h| self.can_boot(pool.host(h)))
-    }
-
-    fn can_boot(&self, h: &Host) -> bool {
-        self.cfg.start_vm_on_connect && h.status == HostStatus::Shutdown && !h.drain
+        let power = self.power.as_ref()?;
+        self.assignments.unassigned_hosts().find(|&h| power.may_start(w, h))
     }
 
     fn assign(&mut self, w: &mut World, host: HostId, user: UserId, how: &str) {
@@ -173,39 +163,39 @@ impl<'c> Personal<'c> {
         if h.open_for_new_sessions() && h.session_count() < w.pool.limit() {
             return Ok(Routed::Now(host));
         }
-        if !self.can_boot(h) || self.waiting[host as usize].is_some() {
+        let Some(power) = self.power.as_mut() else {
+            return Err(FailureReason::HostUnavailable);
+        };
+        if !power.may_wait_for(w, host) || self.waiting[host as usize].is_some() {
             return Err(FailureReason::HostUnavailable);
         }
         self.waiting[host as usize] = Some((user, w.now));
         w.users.set_online(user);
-        if !self.booting[host as usize] {
-            self.booting[host as usize] = true;
-            let boot = self.cfg.boot_time.sample(w.now, &mut self.rng_boot);
-            let at = w.now.saturating_add(boot);
-            q.schedule(at, Event::Personal(PersonalEvent::BootDone { host }));
-        }
+        power.start(w, q, host, "start VM on connect");
         w.trace("boot_wait", Some(host), Some(user), "");
         Ok(Routed::Booting(host))
     }
 
     /// Handles a personal event.
     pub fn handle(&mut self, w: &mut World, q: &mut Queue, event: PersonalEvent) {
+        self.sync_hosts(&w.pool);
+        let Some(power) = self.power.as_mut() else { return };
         match event {
-            PersonalEvent::BootDone { host } => self.on_boot_done(w, q, host),
-            PersonalEvent::StopIfIdle { host } => self.stop_if_idle(w, host),
+            PersonalEvent::BootDone { host } => {
+                power.boot_done(w, host);
+                self.on_boot_done(w, q, host);
+            }
+            PersonalEvent::Idle { host, epoch } => power.on_idle(w, host, epoch),
+            PersonalEvent::PhaseChange => power.phase_change(w, q),
         }
     }
 
     /// A boot ended: the owner still waiting gets their session (through the model's login
     /// path), or the login fails.
     fn on_boot_done(&mut self, w: &mut World, q: &mut Queue, host: HostId) {
-        self.booting[host as usize] = false;
-        if w.pool.host(host).status == HostStatus::Shutdown {
-            w.pool.set_status(host, HostStatus::Available);
-        }
         w.trace("boot_done", Some(host), None, "");
         let Some((user, since)) = self.waiting[host as usize].take() else {
-            return self.became_idle(w, q, host);
+            return self.became_idle(w, q, host, Idle::Unused);
         };
         self.login_waited(w, w.now - since);
         let h = w.pool.host(host);
@@ -215,7 +205,7 @@ impl<'c> Personal<'c> {
             return w.request_login(LoginRequest { user, host: Some(host), kind, reply: None });
         }
         w.fail_login(user, Some(host), FailureReason::HostUnavailable);
-        self.became_idle(w, q, host);
+        self.became_idle(w, q, host, Idle::Unused);
     }
 
     /// Counts a login that waited `wait` for its host to boot (then succeeded or failed).
@@ -225,28 +215,14 @@ impl<'c> Personal<'c> {
         }
     }
 
-    fn stop_if_idle(&mut self, w: &mut World, host: HostId) {
-        let Some(after) = self.cfg.stop_when_idle else { return };
-        let h = w.pool.host(host);
-        let idle = h.sessions.is_empty()
-            && !self.booting[host as usize]
-            && self.waiting[host as usize].is_none()
-            && w.now >= self.idle_since[host as usize].saturating_add(after);
-        if idle && h.status == HostStatus::Available {
-            w.pool.set_status(host, HostStatus::Shutdown);
-            w.trace("stop", Some(host), None, "idle");
-        }
-    }
-
-    /// Notes that `host` has no session from now; with `stop_when_idle`, schedules the stop.
-    fn became_idle(&mut self, w: &World, q: &mut Queue, host: HostId) {
-        let Some(after) = self.cfg.stop_when_idle else { return };
-        if !w.pool.host(host).sessions.is_empty() {
+    /// Notes that `host` became idle for `why` (a log-off leaves it empty): the plan's wait
+    /// begins.
+    fn became_idle(&mut self, w: &World, q: &mut Queue, host: HostId, why: Idle) {
+        let Some(power) = &mut self.power else { return };
+        if why != Idle::Disconnected && !w.pool.host(host).sessions.is_empty() {
             return;
         }
-        self.idle_since[host as usize] = w.now;
-        let at = w.now.saturating_add(after);
-        q.schedule(at, Event::Personal(PersonalEvent::StopIfIdle { host }));
+        power.became_idle(w, q, host, why);
     }
 
     fn refuse(&mut self, w: &mut World, host: HostId, user: UserId, why: AssignError) {
@@ -265,7 +241,7 @@ impl<'c> Personal<'c> {
             self.login_waited(w, w.now - since);
             w.fail_login(user, Some(host), FailureReason::NoResourcesAvailable);
         }
-        self.became_idle(w, q, host);
+        self.became_idle(w, q, host, Idle::LoggedOff);
     }
 
     /// The final assignments, in host order, with names.
@@ -305,10 +281,30 @@ impl Feature for Personal<'_> {
         Some(self.connect(w, q, host, user))
     }
 
-    /// A session on `host` ended (log-off).
+    fn start(&mut self, _w: &mut World, q: &mut Queue) {
+        if self.power.is_some() {
+            q.schedule(0, Event::Personal(PersonalEvent::PhaseChange));
+        }
+    }
+
+    /// A login on `host`: any wait under way there is over.
+    fn session_opened(&mut self, w: &mut World, _q: &mut Queue, host: HostId) {
+        self.sync_hosts(&w.pool);
+        if let Some(power) = &mut self.power {
+            power.void_wait(host);
+        }
+    }
+
+    /// The owner disconnected from `host`: the plan's `on_disconnect` wait begins.
+    fn session_disconnected(&mut self, w: &mut World, q: &mut Queue, host: HostId) {
+        self.sync_hosts(&w.pool);
+        self.became_idle(w, q, host, Idle::Disconnected);
+    }
+
+    /// A session on `host` ended (log-off): the plan's `on_logoff` wait begins.
     fn session_closed(&mut self, w: &mut World, q: &mut Queue, host: HostId) {
         self.sync_hosts(&w.pool);
-        self.became_idle(w, q, host);
+        self.became_idle(w, q, host, Idle::LoggedOff);
     }
 
     /// A scheduled assignment action on `host`, after the action's record.
@@ -349,5 +345,8 @@ impl Feature for Personal<'_> {
         m.set(Metric::LoginsWaitedForBoot, count(self.boot_waits.len() as u64));
         m.set(Metric::AssignmentActionsRefused, count(self.actions_refused));
         m.set(Metric::HostsAssigned, count(self.assignments.assigned_hosts()));
+        if let Some(power) = &self.power {
+            power.finish(m);
+        }
     }
 }

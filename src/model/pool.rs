@@ -13,7 +13,7 @@ use crate::scenario::names::host_name;
 /// Counts that describe the pool at an instant; kept up to date incrementally.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Gauges {
-    /// Hosts in the pool.
+    /// Hosts in the pool (a host dynamic autoscaling deleted is in no gauge).
     pub hosts_total: u64,
     /// Hosts Available and accepting new sessions (not drained).
     pub hosts_available: u64,
@@ -33,7 +33,7 @@ pub struct Gauges {
     pub slots_free: u64,
     /// Hosts powering on (counted in `hosts_unavailable` too).
     pub hosts_starting: u64,
-    /// Hosts deallocated (counted in `hosts_unavailable` too).
+    /// Hosts deallocated or hibernated (counted in `hosts_unavailable` too).
     pub hosts_stopped: u64,
 }
 
@@ -57,6 +57,7 @@ impl Gauges {
 /// What one host adds to the gauges.
 #[derive(Clone, Copy, Default)]
 struct Contribution {
+    exists: u64,
     available: u64,
     draining: u64,
     unavailable: u64,
@@ -98,7 +99,6 @@ impl Pool {
     pub fn add_host(&mut self, host: Host) -> HostId {
         let id = self.hosts.len() as HostId;
         self.hosts.push(host);
-        self.gauges.hosts_total += 1;
         self.apply(id, Contribution::default());
         id
     }
@@ -254,8 +254,12 @@ impl Pool {
 
     fn contribution(&self, id: HostId) -> Contribution {
         let h = &self.hosts[id as usize];
+        if h.status == HostStatus::Deleted {
+            return Contribution::default();
+        }
         let open = h.open_for_new_sessions();
         Contribution {
+            exists: 1,
             available: u64::from(open),
             draining: u64::from(h.status.accepts_sessions() && h.drain),
             unavailable: u64::from(
@@ -269,7 +273,7 @@ impl Pool {
                 0
             },
             starting: u64::from(h.status == HostStatus::Starting),
-            stopped: u64::from(h.status == HostStatus::Shutdown),
+            stopped: u64::from(h.status.is_stopped()),
         }
     }
 
@@ -277,6 +281,7 @@ impl Pool {
     fn apply(&mut self, id: HostId, before: Contribution) {
         let after = self.contribution(id);
         let g = &mut self.gauges;
+        g.hosts_total = g.hosts_total + after.exists - before.exists;
         g.hosts_available = g.hosts_available + after.available - before.available;
         g.hosts_draining = g.hosts_draining + after.draining - before.draining;
         g.hosts_unavailable = g.hosts_unavailable + after.unavailable - before.unavailable;

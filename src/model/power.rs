@@ -26,6 +26,7 @@ use super::event::{Event, PowerEvent};
 use super::failure::FailureReason;
 use super::feature::{Feature, Routed};
 use super::host::{HostId, HostStatus};
+use super::lifecycle;
 use super::pool::{Gauges, Pool};
 use super::scaling_script;
 use super::session::{SessionState, UserId};
@@ -63,6 +64,11 @@ pub struct Power<'c> {
     /// Per host: logins waiting for it to boot, with when they started waiting.
     waiters: Vec<Vec<(UserId, SimTime)>>,
     evaluation_pending: bool,
+    /// Dynamic method: hosts being created (provisioning, not yet in the pool).
+    creating: u32,
+    rng_create: SimRng,
+    created: u64,
+    deleted: u64,
     last_svoc_start: Option<SimTime>,
     meter: Meter,
     boot_waits: Vec<SimTime>,
@@ -106,6 +112,10 @@ impl<'c> Power<'c> {
             drains: vec![0; hosts],
             waiters: vec![Vec::new(); hosts],
             evaluation_pending: false,
+            creating: 0,
+            rng_create: rng(streams::DYNAMIC_CREATION),
+            created: 0,
+            deleted: 0,
             last_svoc_start: None,
             meter: Meter::new(pool.gauges(), pool.limit()),
             boot_waits: Vec::new(),
@@ -156,6 +166,7 @@ impl<'c> Power<'c> {
                 self.evaluate(w, q);
             }
             PowerEvent::BootDone { host } => self.boot_done(w, q, host),
+            PowerEvent::Created => self.created(w, q),
             PowerEvent::ForceLogoff { host, drain } => self.force_logoff(w, q, host, drain),
         }
     }
@@ -228,6 +239,7 @@ impl<'c> Power<'c> {
             HostStatus::Available => autoscale::Power::Running,
             HostStatus::Starting => autoscale::Power::Starting,
             HostStatus::Shutdown => autoscale::Power::Stopped,
+            HostStatus::Deleted => autoscale::Power::Deleted,
             _ => autoscale::Power::Other,
         };
         let ours = self.ours[i] && h.drain;
@@ -265,6 +277,7 @@ impl<'c> Power<'c> {
             sessions: g.sessions(),
             open: g.hosts_available + g.hosts_starting,
             on: (live - ours_live) as u32,
+            size: g.hosts_total as u32,
         }
     }
 
@@ -286,7 +299,8 @@ impl<'c> Power<'c> {
         let at = p.phase_at(w.now);
         let hosts = w.pool.hosts().len() as u32;
         let c = self.counts(&w.pool);
-        if autoscale::quiet(&at.rules, &c, hosts, self.limit, self.can_add(&w.pool)) {
+        let dynamic = p.creation.is_some();
+        if !dynamic && autoscale::quiet(&at.rules, &c, hosts, self.limit, self.can_add(&w.pool)) {
             let drained = self.ours_list.iter().map(|&h| (h, self.view(&w.pool, h)));
             return autoscale::stop_drained(&at.rules, drained);
         }
@@ -295,7 +309,8 @@ impl<'c> Power<'c> {
         views.extend((0..hosts).map(|i| self.view(&w.pool, i)));
         let left = ramp_down_left(&at, w.now);
         let rng = &mut self.rng_tie;
-        let out = autoscale::decide(&at.rules, &views, self.limit, left, &mut |n| {
+        let creating = self.creating;
+        let out = autoscale::decide(&at.rules, &views, self.limit, left, creating, &mut |n| {
             rng.random_range(0..n as u32) as usize
         });
         self.views_buf = views;
@@ -329,7 +344,47 @@ impl<'c> Power<'c> {
                 w.trace("scale_drain", Some(host), None, &detail);
             }
             Step::Stop(h) => self.stop_host(w, h, why),
+            Step::Create => self.create_host(w, q, why),
+            Step::Delete(h) => self.delete_host(w, h, why),
         }
+    }
+
+    /// Dynamic method: a host is created; it registers after the provisioning time.
+    fn create_host(&mut self, w: &mut World, q: &mut Queue, why: &str) {
+        let Some(c) = self.plan().and_then(|p| p.creation.as_ref()) else { return };
+        self.creating += 1;
+        self.created += u64::from(w.recorder.measuring());
+        let t = c.provisioning.sample(w.now, &mut self.rng_create);
+        q.schedule(w.now.saturating_add(t), Event::Power(PowerEvent::Created));
+        w.trace("scale_create", None, None, why);
+    }
+
+    /// A created host registers: it joins the pool (as an `add_hosts` host does), billed and
+    /// not routable until its agent upgrade is over — starting, to the scaler.
+    fn created(&mut self, w: &mut World, q: &mut Queue) {
+        let Some(c) = self.plan().and_then(|p| p.creation.as_ref()) else { return };
+        self.creating -= 1;
+        let name =
+            crate::scenario::names::host_name(&w.cfg.pool.name_prefix, w.pool.hosts().len() as u64);
+        let host = lifecycle::join(w, name, HostStatus::Starting);
+        self.sync_hosts(&w.pool);
+        let t = c.agent_upgrade.sample(w.now, &mut self.rng_create);
+        q.schedule(w.now.saturating_add(t), Event::Power(PowerEvent::BootDone { host }));
+    }
+
+    /// Dynamic method: an empty or deallocated host leaves the pool.
+    fn delete_host(&mut self, w: &mut World, h: HostId, why: &str) {
+        let closed = w.force_logoff_all(h, "scaling");
+        self.forced += if w.recorder.measuring() { closed.len() as u64 } else { 0 };
+        if self.ours[h as usize] {
+            self.mark_ours(h, false);
+        }
+        w.pool.update_host(h, |host| {
+            host.drain = false;
+            host.status = HostStatus::Deleted;
+        });
+        self.deleted += u64::from(w.recorder.measuring());
+        w.trace("scale_delete", Some(h), None, why);
     }
 
     /// Drains (`true`) or undrains a host on the scaler's behalf; each change is a new drain
@@ -560,6 +615,10 @@ impl Feature for Power<'_> {
         }
         if self.cfg.scaler.is_some() {
             m.set(Metric::ForcedLogoffsScaling, count(self.forced));
+        }
+        if self.plan().is_some_and(|p| p.creation.is_some()) {
+            m.set(Metric::HostsCreated, count(self.created));
+            m.set(Metric::HostsDeleted, count(self.deleted));
         }
         if self.cfg.start_vm_on_connect {
             let waits: Vec<f64> = self.boot_waits.iter().map(|&w| to_secs_f64(w)).collect();

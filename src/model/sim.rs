@@ -41,7 +41,7 @@ pub struct Keep {
 
 /// The features of a replication; a feature the scenario does not use is `None`.
 pub struct Features<'c> {
-    /// Personal pools: assignments, Start VM on Connect, idle stops.
+    /// Personal pools: assignments, Start VM on Connect, the personal scaling plan.
     pub personal: Option<Personal<'c>>,
     /// Session host updates.
     pub updates: Option<Updates<'c>>,
@@ -326,6 +326,7 @@ impl<'c> PoolSim<'c> {
                 let at = r.connection(next).login.max(w.now);
                 q.schedule(at, Event::Replay(ReplayEvent::Return { session: id, conn: next }));
                 w.trace("disconnect", Some(host), Some(user), "");
+                each_feature!(self.features, |f| f.session_disconnected(w, q, host));
                 return;
             }
         } else if let Some(r) = &w.cfg.reconnect
@@ -335,6 +336,7 @@ impl<'c> PoolSim<'c> {
             w.pool.set_session_state(id, SessionState::Disconnected);
             q.schedule(w.now.saturating_add(delay), Event::Reconnect { session: id, user });
             w.trace("disconnect", Some(host), Some(user), "");
+            each_feature!(self.features, |f| f.session_disconnected(w, q, host));
             return;
         }
         w.pool.close_session(id);

@@ -31,6 +31,10 @@ pub const LIFECYCLE: u64 = 44;
 pub const POWER_BOOT: u64 = 45;
 /// Autoscale: ties between equally loaded hosts to drain.
 pub const SCALING_TIES: u64 = 46;
+/// Personal scaling plans: resume times of hibernated hosts.
+pub const RESUME_TIME: u64 = 47;
+/// Dynamic autoscaling: provisioning and agent-upgrade times of created hosts.
+pub const DYNAMIC_CREATION: u64 = 48;
 /// Arrival process `i` uses stream `ARRIVALS + i`.
 pub const ARRIVALS: u64 = 1_000;
 
@@ -55,6 +59,8 @@ mod tests {
             LIFECYCLE,
             POWER_BOOT,
             SCALING_TIES,
+            RESUME_TIME,
+            DYNAMIC_CREATION,
         ];
         let set: std::collections::BTreeSet<_> = all.iter().collect();
         assert_eq!(set.len(), all.len(), "a stream number is used twice");

@@ -33,7 +33,10 @@ pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row], clock: &super::Clock)
                 let tod = r.time % DAY;
                 if (s.peak_start..s.peak_end).contains(&tod) { "peak" } else { "off_peak" }
             }
-            None => "",
+            None => match cfg.personal.as_ref().and_then(|p| p.plan.as_ref()) {
+                Some(plan) => plan.phase_at(r.time).rules.phase.name(),
+                None => "",
+            },
         };
         let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
         fields.extend([

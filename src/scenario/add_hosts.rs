@@ -35,11 +35,13 @@ pub struct AddHostsSpec {
     pub key_valid_for: Duration,
 }
 
-fn default_provisioning() -> SessionDist {
+/// Default time from deployment to registration (also dynamic autoscaling's).
+pub fn default_provisioning() -> SessionDist {
     SessionDist::Fixed { value: Duration(10 * MINUTE) }
 }
 
-fn default_agent_upgrade() -> SessionDist {
+/// Default agent upgrade time (also dynamic autoscaling's).
+pub fn default_agent_upgrade() -> SessionDist {
     SessionDist::Fixed { value: Duration(5 * MINUTE) }
 }
 

@@ -9,7 +9,7 @@ use super::balancer::LoadBalancer;
 use super::duration::Duration;
 use super::instant::TimeOfDay;
 use super::workload::SessionDist;
-use crate::engine::time::MINUTE;
+use crate::engine::time::{HOUR, MINUTE, SECOND};
 use serde::Deserialize;
 
 /// Which scaler drives the pool's power.
@@ -30,7 +30,8 @@ pub enum ScalingMethod {
     /// Start and deallocate existing hosts.
     #[default]
     Power,
-    /// Also create and delete hosts (preview): validated, not modelled yet.
+    /// Also create hosts (up to the phase's `max_pool_size`) and delete them (down to its
+    /// `min_pool_size`).
     Dynamic,
 }
 
@@ -116,6 +117,53 @@ pub struct PhaseSpec {
     pub min_pool_size: Option<i64>,
     /// Dynamic method: the most hosts the pool may have.
     pub max_pool_size: Option<i64>,
+    /// Personal plans: Start VM on Connect while the phase holds (default on).
+    pub start_vm_on_connect: Option<bool>,
+    /// Personal plans: what happens to a host whose user disconnected, and after how long.
+    pub on_disconnect: Option<PowerAfter>,
+    /// Personal plans: what happens to a host whose user logged off, and after how long.
+    pub on_logoff: Option<PowerAfter>,
+    /// Personal plans, ramp-up only: which stopped hosts start when the phase begins.
+    pub auto_start_hosts: Option<AutoStartHosts>,
+}
+
+/// A personal plan's power action on an idle host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdleAction {
+    /// Leave the host running.
+    #[default]
+    None,
+    /// Deallocate it (a disconnected session on it ends).
+    Deallocate,
+    /// Hibernate it (a disconnected session on it is kept; resuming is faster than a boot).
+    Hibernate,
+}
+
+/// `{ wait = "30m", action = "hibernate" }`: after a user disconnects or logs off.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerAfter {
+    /// How long the plan waits (0 to 360 minutes).
+    pub wait: Duration,
+    /// What it does then.
+    pub action: IdleAction,
+}
+
+/// The longest wait a personal plan allows before acting on an idle host.
+pub const MAX_IDLE_WAIT: Duration = Duration(360 * MINUTE);
+
+/// Which hosts a personal plan starts when ramp-up begins.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoStartHosts {
+    /// None: users' hosts start when they connect (Start VM on Connect).
+    #[default]
+    None,
+    /// Hosts that have an assigned user.
+    WithAssignedUser,
+    /// Every host.
+    All,
 }
 
 /// One schedule: a set of weekdays and its four phases.
@@ -177,8 +225,21 @@ pub struct AutoscaleSpec {
     /// Plans: the periodic check for missed events.
     #[serde(default = "default_check_interval")]
     pub check_interval: Duration,
-    /// Hosts running at time 0 (default: what the plan or script asks at time 0).
+    /// Hosts running at time 0 (default: what the plan or script asks at time 0; none in a
+    /// personal pool).
     pub initial_running: Option<i64>,
+    /// Dynamic method: time from a host's creation to its registration (as `add_hosts`;
+    /// default fixed 10 minutes).
+    #[serde(default = "super::add_hosts::default_provisioning")]
+    pub provisioning: SessionDist,
+    /// Dynamic method: a registered host's agent upgrade (as `add_hosts`; default 5 minutes).
+    #[serde(default = "super::add_hosts::default_agent_upgrade")]
+    pub agent_upgrade: SessionDist,
+    /// Personal plans: time from a resume to a running host (default uniform 30s–1m).
+    pub resume_time: Option<SessionDist>,
+    /// Personal plans: a running host nobody signs into is deallocated after this (the
+    /// service's length is undocumented; default 1h).
+    pub stop_unused_after: Option<Duration>,
     /// Hosts (by name) never started, stopped or drained.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -202,6 +263,20 @@ pub struct AutoscaleSpec {
     /// Script: `LimitSecondsToForceLogOffUser` (0 = never force).
     #[serde(default)]
     pub force_logoff_after: Duration,
+}
+
+impl AutoscaleSpec {
+    /// Personal plans: the resume time (default uniform 30 seconds to 1 minute).
+    pub fn resume_time_dist(&self) -> SessionDist {
+        self.resume_time
+            .clone()
+            .unwrap_or(SessionDist::Uniform { min: Duration(30 * SECOND), max: Duration(MINUTE) })
+    }
+
+    /// Personal plans: how long a running host nobody signs into stays on (default 1h).
+    pub fn stop_unused_after(&self) -> Duration {
+        self.stop_unused_after.unwrap_or(Duration(HOUR))
+    }
 }
 
 fn default_boot_time() -> SessionDist {

@@ -93,12 +93,6 @@ pub struct PersonalMode {
     pub multiple_desktops: bool,
     /// How a user with several desktops picks one.
     pub desktop_choice: DesktopChoice,
-    /// Start VM on Connect.
-    pub start_vm_on_connect: bool,
-    /// Hosts start stopped (deallocated).
-    pub initially_stopped: bool,
-    /// A host with no session for this long is stopped.
-    pub stop_when_idle: Option<Duration>,
     /// RDS `-GrantAdministrativePrivilege`: owners are local admins (reported, no effect on
     /// capacity).
     pub grant_admin_privilege: bool,

@@ -124,10 +124,10 @@ pub(super) fn check(s: &Scenario) -> Result<(), (String, String)> {
             "a replay takes disconnects and reconnections from the log (PredecessorConnectionId); remove reconnect",
         );
     }
-    if s.pool.kind.is_personal() && s.pool.start_vm_on_connect == Some(true) {
+    if s.pool.kind.is_personal() && s.autoscale.is_some() {
         return fail(
-            "pool.start_vm_on_connect",
-            "a replay on a personal pool does not support Start VM on Connect yet (a login waiting for its host to boot would lose its logged length)",
+            "autoscale",
+            "a replay on a personal pool does not support a scaling plan yet (a login waiting for its host to start would lose its logged length)",
         );
     }
     if w.replay.as_ref().is_some_and(|r| r.file.trim().is_empty()) {

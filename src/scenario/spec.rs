@@ -132,15 +132,15 @@ pub struct PoolSpec {
     /// time.
     #[serde(skip)]
     pub log_assignments: Vec<AssignmentSpec>,
-    /// Start VM on Connect: a login to a stopped host waits for it to boot (personal pools);
-    /// a login that finds no room starts a stopped host (pooled pools, `model/power.rs`).
+    /// Pooled Start VM on Connect: a login that finds no room starts a stopped host
+    /// (`model/power.rs`). A personal pool sets it per phase of its scaling plan.
     pub start_vm_on_connect: Option<bool>,
-    /// Boot time of a stopped host (default 2m).
+    /// Pooled Start VM on Connect: boot time of a stopped host (default 2m).
     pub boot_time: Option<BootTime>,
-    /// All hosts start stopped.
-    pub initially_stopped: Option<bool>,
-    /// A host with no session for this long is stopped.
-    pub stop_when_idle: Option<Duration>,
+    /// Replaced by the personal scaling plan (`initial_running`); refused with a pointer.
+    pub initially_stopped: Option<toml::Value>,
+    /// Replaced by the personal scaling plan (`on_logoff`); refused with a pointer.
+    pub stop_when_idle: Option<toml::Value>,
 }
 
 fn default_balancer() -> LoadBalancer {
@@ -285,9 +285,6 @@ impl PoolSpec {
             auto_assign,
             multiple_desktops: self.multiple_desktops.unwrap_or(false),
             desktop_choice: self.desktop_choice.clone().unwrap_or_default(),
-            start_vm_on_connect: self.start_vm_on_connect.unwrap_or(false),
-            initially_stopped: self.initially_stopped.unwrap_or(false),
-            stop_when_idle: self.stop_when_idle,
             grant_admin_privilege: self.grant_admin_privilege.unwrap_or(false),
         })
     }

@@ -1,6 +1,9 @@
 //! Checks of `[autoscale]`, `[cost]` and the pooled Start VM on Connect key.
 
-use super::rules::{Check, fail, known_host, session_dist};
+use super::personal_plan;
+use super::rules::{Check, MAX_HOSTS_PER_POOL, fail, host_names, known_host, session_dist};
+use super::schedules::schedules;
+use crate::scenario::ActionSpec;
 use crate::scenario::autoscale::*;
 use crate::scenario::spec::{PoolKind, Scenario};
 
@@ -17,7 +20,15 @@ pub fn check(s: &Scenario) -> Check {
     }
     let Some(a) = &s.autoscale else { return Ok(()) };
     if s.pool.kind != PoolKind::Pooled {
-        return fail("autoscale", "poolsim models scaling plans for pooled pools only");
+        return personal_plan::check(s, a);
+    }
+    for (key, set) in [
+        ("resume_time", a.resume_time.is_some()),
+        ("stop_unused_after", a.stop_unused_after.is_some()),
+    ] {
+        if set {
+            return fail(format!("autoscale.{key}"), "only applies to personal pools");
+        }
     }
     if s.pool.max_sessions.is_none() && s.pool.vcpus.is_none() {
         return fail("pool.max_sessions", "autoscale needs a configured max session limit");
@@ -35,7 +46,7 @@ pub fn check(s: &Scenario) -> Check {
         known_host(s, name, &format!("autoscale.exclude[{i}]"))?;
     }
     match a.kind {
-        ScalerKind::ScalingPlan => plan(a),
+        ScalerKind::ScalingPlan => plan(a).and_then(|()| dynamic(s, a)),
         ScalerKind::ScalingScript => script(s, a),
     }
 }
@@ -53,71 +64,57 @@ fn cost(c: &CostSpec) -> Check {
 }
 
 fn plan(a: &AutoscaleSpec) -> Check {
-    if a.schedules.is_empty() {
-        return fail(
-            "autoscale.schedules",
-            "a scaling plan needs at least one [[autoscale.schedules]]",
-        );
-    }
-    if a.check_interval.0 == 0 {
-        return fail("autoscale.check_interval", "must be longer than zero, e.g. \"5m\"");
-    }
-    let mut seen = 0u8;
-    for (i, sch) in a.schedules.iter().enumerate() {
-        let at = format!("autoscale.schedules[{i}]");
-        let mask = sch.days.mask().map_err(|m| (format!("{at}.days"), m))?;
-        if mask & seen != 0 {
-            return fail(format!("{at}.days"), "a day is in two schedules; each day may have one");
-        }
-        seen |= mask;
-        schedule(sch, &at, a.method)?;
-    }
-    Ok(())
+    let method = a.method;
+    schedules(a, &|key, p, field| pooled_phase(key, p, method, field))
 }
 
-fn schedule(sch: &ScheduleSpec, at: &str, method: ScalingMethod) -> Check {
-    let phases = sch.phases();
-    for w in phases.windows(2) {
-        if w[1].1.start.0 <= w[0].1.start.0 {
+/// A pooled plan's phase: minimum and threshold on ramp-up and ramp-down, force log-off on
+/// ramp-down, pool sizes with the dynamic method, no personal key.
+fn pooled_phase(
+    key: &str,
+    p: &PhaseSpec,
+    method: ScalingMethod,
+    field: &dyn Fn(&str) -> String,
+) -> Check {
+    for (k, set) in [
+        ("start_vm_on_connect", p.start_vm_on_connect.is_some()),
+        ("on_disconnect", p.on_disconnect.is_some()),
+        ("on_logoff", p.on_logoff.is_some()),
+        ("auto_start_hosts", p.auto_start_hosts.is_some()),
+    ] {
+        if set {
             return fail(
-                format!("{at}.{}.start", w[1].0),
-                format!(
-                    "phases must start in order ramp_up < peak < ramp_down < off_peak within the day ({} does not start after {})",
-                    w[1].0, w[0].0
-                ),
+                field(k),
+                "only applies to personal pools' scaling plans (pooled pools: [pool] start_vm_on_connect)",
             );
         }
     }
-    for (key, p) in phases {
-        let field = |k: &str| format!("{at}.{key}.{k}");
-        let own = key == "ramp_up" || key == "ramp_down";
-        if own {
-            pct(p.min_hosts_pct, &field("min_hosts_pct"), 0)?;
-            pct(p.capacity_threshold_pct, &field("capacity_threshold_pct"), 1)?;
-        } else if p.min_hosts_pct.is_some() || p.capacity_threshold_pct.is_some() {
-            let from = if key == "peak" { "ramp_up" } else { "ramp_down" };
-            return fail(
-                field("capacity_threshold_pct"),
-                format!("{key} inherits {from}'s minimum and threshold; remove it"),
-            );
-        }
-        if key != "ramp_down" {
-            for (k, set) in [
-                ("force_logoff", p.force_logoff.is_some()),
-                ("wait", p.wait.is_some()),
-                ("stop_hosts_when", p.stop_hosts_when.is_some()),
-            ] {
-                if set {
-                    return fail(field(k), "only applies to ramp_down");
-                }
+    let own = key == "ramp_up" || key == "ramp_down";
+    if own {
+        pct(p.min_hosts_pct, &field("min_hosts_pct"), 0)?;
+        pct(p.capacity_threshold_pct, &field("capacity_threshold_pct"), 1)?;
+    } else if p.min_hosts_pct.is_some() || p.capacity_threshold_pct.is_some() {
+        let from = if key == "peak" { "ramp_up" } else { "ramp_down" };
+        return fail(
+            field("capacity_threshold_pct"),
+            format!("{key} inherits {from}'s minimum and threshold; remove it"),
+        );
+    }
+    if key != "ramp_down" {
+        for (k, set) in [
+            ("force_logoff", p.force_logoff.is_some()),
+            ("wait", p.wait.is_some()),
+            ("stop_hosts_when", p.stop_hosts_when.is_some()),
+        ] {
+            if set {
+                return fail(field(k), "only applies to ramp_down");
             }
         }
-        if p.wait.is_some() && p.force_logoff != Some(true) {
-            return fail(field("wait"), "only applies with force_logoff = true");
-        }
-        pool_size(p, own, method, &field)?;
     }
-    Ok(())
+    if p.wait.is_some() && p.force_logoff != Some(true) {
+        return fail(field("wait"), "only applies with force_logoff = true");
+    }
+    pool_size(p, own, method, field)
 }
 
 fn pct(v: Option<i64>, field: &str, min: i64) -> Check {
@@ -158,7 +155,39 @@ fn pool_size(
             format!("need 0 <= min_pool_size <= max_pool_size, max at least 1 (got {min}, {max})"),
         );
     }
-    fail("autoscale.method", "method = \"dynamic\" is not modelled yet; use \"power\"")
+    if max > MAX_HOSTS_PER_POOL {
+        return fail(
+            field("max_pool_size"),
+            format!("must be at most {MAX_HOSTS_PER_POOL}, the service's limit (got {max})"),
+        );
+    }
+    Ok(())
+}
+
+/// The dynamic method: no `add_hosts` beside it (both would name new hosts), names that fit
+/// the largest pool, valid provisioning and agent-upgrade times.
+fn dynamic(s: &Scenario, a: &AutoscaleSpec) -> Check {
+    if a.method != ScalingMethod::Dynamic {
+        return Ok(());
+    }
+    if let Some(i) = s.actions.iter().position(|x| matches!(x, ActionSpec::AddHosts(_))) {
+        return fail(
+            format!("actions[{i}].kind"),
+            "add_hosts does not combine with method = \"dynamic\" (the plan creates hosts)",
+        );
+    }
+    if !s.all_updates().is_empty() {
+        return fail(
+            "autoscale.method",
+            "method = \"dynamic\" with a session host update is not modelled; use \"power\"",
+        );
+    }
+    session_dist(&a.provisioning, "autoscale.provisioning")?;
+    session_dist(&a.agent_upgrade, "autoscale.agent_upgrade")?;
+    let max = a.schedules.iter().flat_map(|s| [s.ramp_up.max_pool_size, s.ramp_down.max_pool_size]);
+    let most = max.flatten().max().unwrap_or(0).max(s.pool.hosts);
+    host_names(&s.pool.name_prefix, most.clamp(0, MAX_HOSTS_PER_POOL) as u64)
+        .map_err(|(_, m)| ("autoscale.schedules".to_string(), format!("max_pool_size: {m}")))
 }
 
 fn script(s: &Scenario, a: &AutoscaleSpec) -> Check {

@@ -4,7 +4,9 @@
 pub mod add_hosts;
 pub mod autoscale;
 pub mod personal;
+pub mod personal_plan;
 pub mod rules;
+pub mod schedules;
 pub mod update;
 
 use crate::scenario::{

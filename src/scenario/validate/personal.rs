@@ -1,6 +1,6 @@
 //! Checks of the personal-pool keys, the assignments and the assignment actions.
 
-use super::rules::{Check, fail, known_host, session_dist};
+use super::rules::{Check, fail, known_host};
 use crate::scenario::actions::ActionSpec;
 use crate::scenario::names::user_name;
 use crate::scenario::personal::{AssignmentType, DesktopChoice, MULTIPLE_DESKTOPS_RULE};
@@ -9,6 +9,7 @@ use crate::scenario::spec::{PoolKind, PoolSpec, Scenario};
 /// Checks the personal keys and the assignment actions of `s`.
 pub fn check(s: &Scenario) -> Check {
     let p = &s.pool;
+    replaced_keys(p)?;
     match p.kind {
         PoolKind::Pooled => pooled_has_no_personal_keys(s),
         PoolKind::Personal | PoolKind::RdsPersonalCollection => {
@@ -53,14 +54,35 @@ fn personal_keys(s: &Scenario) -> Check {
     {
         return fail("pool.desktop_choice.prefer", "must name a desktop (host or friendly name)");
     }
-    if p.boot_time.is_some() && p.start_vm_on_connect != Some(true) {
-        return fail("pool.boot_time", "only applies with start_vm_on_connect = true");
+    // A personal pool's power is its scaling plan's: one place to say it.
+    if p.start_vm_on_connect.is_some() {
+        return fail(
+            "pool.start_vm_on_connect",
+            "a personal pool sets Start VM on Connect per phase of its scaling plan: [[autoscale.schedules]] ramp_up = { start = \"07:00\", start_vm_on_connect = true }",
+        );
     }
-    if let Some(b) = &p.boot_time {
-        session_dist(&b.0, "pool.boot_time")?;
+    if p.boot_time.is_some() {
+        return fail(
+            "pool.boot_time",
+            "a personal pool's boot time is its scaling plan's: [autoscale] boot_time",
+        );
     }
-    if p.stop_when_idle.is_some_and(|d| d.0 == 0) {
-        return fail("pool.stop_when_idle", "must be longer than zero, e.g. \"30m\"");
+    Ok(())
+}
+
+/// The keys the personal scaling plan replaced, in any pool: one line naming the new key.
+pub fn replaced_keys(p: &PoolSpec) -> Check {
+    if p.initially_stopped.is_some() {
+        return fail(
+            "pool.initially_stopped",
+            "replaced by the personal scaling plan: [autoscale] initial_running = 0 (its default) starts every host deallocated",
+        );
+    }
+    if p.stop_when_idle.is_some() {
+        return fail(
+            "pool.stop_when_idle",
+            "replaced by the personal scaling plan: on_logoff = { wait = \"30m\", action = \"deallocate\" } in the phases of [[autoscale.schedules]]",
+        );
     }
     Ok(())
 }
@@ -81,8 +103,6 @@ fn pooled_has_no_personal_keys(s: &Scenario) -> Check {
         ("grant_admin_privilege", p.grant_admin_privilege.is_some()),
         ("assignments", p.assignments.is_set()),
         ("assignments_file", p.assignments_file.is_some()),
-        ("initially_stopped", p.initially_stopped.is_some()),
-        ("stop_when_idle", p.stop_when_idle.is_some()),
     ];
     if let Some((key, _)) = set.iter().find(|(_, on)| *on) {
         return fail(
