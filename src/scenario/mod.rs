@@ -15,6 +15,7 @@ pub mod duration;
 pub mod error;
 pub mod input_file;
 pub mod instant;
+pub mod interner;
 pub mod names;
 pub mod personal;
 pub mod replay;
