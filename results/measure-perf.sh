@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Measures poolsim's performance targets and writes results/perf.json (results/perf.md
-# explains the figures). Takes about a minute. The queue's overhead comes from the criterion
-# bench, run separately: cargo bench --bench queue
+# explains the figures), then runs poolsim head to head with the build of a previous git rev,
+# the bare loop and the SimPy model (results/head-to-head.sh: results/head-to-head.json and
+# the head-to-head table of results/perf.md). Takes about ten minutes. The queue's overhead
+# comes from the criterion bench, run separately: cargo bench --bench queue
+#     results/measure-perf.sh [--baseline REV]    (default HEAD~1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+baseline=HEAD~1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --baseline) baseline=$2; shift 2 ;;
+        *) echo "usage: results/measure-perf.sh [--baseline REV]" >&2; exit 2 ;;
+    esac
+done
 cargo build --release --quiet
 # The binary cargo built, wherever CARGO_TARGET_DIR or the config puts the target directory.
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -62,3 +72,4 @@ size() {
 } >"$work/perf.json"
 mv "$work/perf.json" results/perf.json
 echo "wrote results/perf.json"
+results/head-to-head.sh --baseline "$baseline"

@@ -17,4 +17,5 @@ pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod sweep;

@@ -153,16 +153,33 @@ pub fn run(
     trace: bool,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<RunOutput, Stall> {
+    let all: Vec<u32> = (0..scenario.replications).collect();
+    Ok(gather(scenario, run_some(scenario, &all, trace, on_done)?))
+}
+
+/// Runs the replications `indices` of `scenario` (a shard's share) on the current rayon pool,
+/// in the order given; replication 0, if among them, keeps its detail as in [`run`].
+pub fn run_some(
+    scenario: &Scenario,
+    indices: &[u32],
+    trace: bool,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<ReplicationOutput>, Stall> {
     let cfg = ModelConfig::new(scenario);
-    let replications: Vec<ReplicationOutput> = (0..scenario.replications)
-        .into_par_iter()
-        .map(|i| {
+    indices
+        .par_iter()
+        .map(|&i| {
             let keep = Keep { detail: i == 0, trace: trace && i == 0 };
             let out = replication(scenario, &cfg, i, keep);
             on_done();
             out
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// A run's results from its replications, in replication order: the one summary of a run,
+/// whether its replications ran here or in shards.
+pub fn gather(scenario: &Scenario, replications: Vec<ReplicationOutput>) -> RunOutput {
     let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
     let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
         .map(|i| replications.iter().filter_map(|r| r.windows.get(i)).collect())
@@ -170,7 +187,7 @@ pub fn run(
     let windows = summarise_windows(scenario, &per_window);
     let mut hourly = Hourly::default();
     replications.iter().for_each(|r| hourly.add(&r.hourly));
-    Ok(RunOutput { replications, summaries, windows, hourly })
+    RunOutput { replications, summaries, windows, hourly }
 }
 
 /// The metrics a scenario's windows report: users denied only with retries, time to desktop

@@ -560,6 +560,31 @@ fn replay_keys_that_do_not_combine_are_refused() {
         assert_eq!(out.status.code(), Some(2), "{extra}: {err}");
         assert!(err.contains(field), "{extra}: {err}");
     }
+    // `[pool] assignments = "from_log"`: personal pools only, with a replay, spelled right.
+    let personal = "name = \"r\"\n[pool]\nkind = \"personal\"\nhosts = 2\nassignments = \"from_log\"\n[workload]\nreplay = { file = \"log.csv\", format = \"simple\" }\n";
+    let synthetic = "name = \"r\"\nduration = \"1d\"\n[pool]\nkind = \"personal\"\nhosts = 2\nassignments = \"from_log\"\n[workload]\nusers = 2\narrivals = { kind = \"poisson\", rate_per_hour = 1 }\nsession = { dist = \"fixed\", value = \"1h\" }\n";
+    for (text, field, needle) in [
+        (personal.replace("from_log", "from_the_log"), "pool.assignments", "from_log"),
+        (personal.replace("\"personal\"", "\"pooled\""), "pool.assignments", "personal pools"),
+        (synthetic.to_string(), "pool.assignments", "workload.replay"),
+        (
+            format!(
+                "{personal}[autoscale]\n[[autoscale.schedules]]\nname = \"d\"\ndays = \"daily\"\nramp_up = {{ start = \"07:00\", start_vm_on_connect = true }}\npeak = {{ start = \"09:00\" }}\nramp_down = {{ start = \"17:00\" }}\noff_peak = {{ start = \"20:00\" }}\n"
+            ),
+            "autoscale",
+            "replay",
+        ),
+    ] {
+        std::fs::write(tmp.path().join("r.toml"), &text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_poolsim"))
+            .args(["validate".as_ref(), tmp.path().join("r.toml").as_os_str()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{text}: {err}");
+        assert!(err.contains(field) && err.contains(needle), "{text}: {err}");
+    }
     let bad_offset =
         base.replace("format = \"simple\"", "format = \"simple\", utc_offset = \"1h\"");
     std::fs::write(tmp.path().join("r.toml"), bad_offset).unwrap();

@@ -129,3 +129,84 @@ replay = { file = "log.csv", format = "simple", utc_offset = "+00:00" }
     // Monday 08:20 is 8 h 20 min after time 0.
     assert!(failed[0].starts_with(&format!("{},login_failed,,carol,", (8 * 60 + 20) * 60_000)));
 }
+
+/// A WVDConnections log of a personal pool: alice on p-2 (twice), bob on p-0, and carol, whose
+/// rows name no host.
+fn personal_log() -> String {
+    let id = |n: u32| format!("00000000-0000-4000-8000-{n:012}");
+    let mut out = String::from(
+        "TimeGenerated,CorrelationId,State,UserName,SessionHostName,PredecessorConnectionId,_ResourceId\n",
+    );
+    for (n, user, host, day, from, to) in [
+        (1, "alice", "p-2", 8, "08:00:00", "12:00:00"),
+        (2, "bob", "p-0", 8, "08:10:00", "11:00:00"),
+        (3, "carol", "", 8, "09:00:00", "10:00:00"),
+        (4, "alice", "p-2", 9, "08:00:00", "09:00:00"),
+    ] {
+        for (state, t) in [("Started", from), ("Connected", from), ("Completed", to)] {
+            out += &format!("2024-01-{day:02}T{t}Z,{},{state},{user},{host},,\n", id(n));
+        }
+    }
+    out
+}
+
+fn personal_replay(assignment: &str, log: &str) -> String {
+    format!(
+        "name = \"p\"\n[pool]\nkind = \"personal\"\nassignment = \"{assignment}\"\nhosts = 3\nname_prefix = \"p\"\nassignments = \"from_log\"\n[workload]\nreplay = {{ file = \"{log}\" }}\n"
+    )
+}
+
+/// (host, user) of each `kind` record of a trace.
+fn trace_of(dir: &Path, out: &str, kind: &str) -> Vec<(String, String)> {
+    let trace = std::fs::read_to_string(dir.join(out).join("trace.csv")).unwrap();
+    trace
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1] == kind).then(|| (f[2].to_string(), f[3].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn personal_pools_take_their_assignments_from_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("log.csv"), personal_log()).unwrap();
+    // Automatic assignment: alice and bob land on their logged hosts; carol, with no host in
+    // the log, gets the one host left unassigned on her first login.
+    std::fs::write(dir.join("auto.toml"), personal_replay("automatic", "log.csv")).unwrap();
+    let o = poolsim(&["run", "auto.toml", "--out", "a", "--quiet", "--trace"], dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let logins = trace_of(dir, "a", "login");
+    let pair = |h: &str, u: &str| (h.to_string(), u.to_string());
+    assert_eq!(
+        logins,
+        [pair("p-2", "alice"), pair("p-0", "bob"), pair("p-1", "carol"), pair("p-2", "alice")]
+    );
+    assert_eq!(trace_of(dir, "a", "assign"), [pair("p-1", "carol")]);
+    // Direct assignment: carol has no host and the pool gives none (MODEL.md: an unassigned
+    // user cannot connect to a direct-assignment pool).
+    std::fs::write(dir.join("direct.toml"), personal_replay("direct", "log.csv")).unwrap();
+    let o = poolsim(&["run", "direct.toml", "--out", "d", "--quiet", "--trace"], dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(trace_of(dir, "d", "login").len(), 3);
+    assert_eq!(trace_of(dir, "d", "login_failed"), [(String::new(), "carol".to_string())]);
+}
+
+#[test]
+fn a_logged_host_missing_from_the_pool_is_one_line_naming_the_user_and_the_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("log.csv"), personal_log().replace("p-0", "p-7")).unwrap();
+    std::fs::write(dir.join("p.toml"), personal_replay("automatic", "log.csv")).unwrap();
+    let o = poolsim(&["run", "p.toml", "--out", "o", "--quiet"], dir);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("pool.assignments") && err.contains("bob") && err.contains("p-7"),
+        "{err}"
+    );
+    assert!(!dir.join("o").exists());
+}

@@ -69,9 +69,10 @@ fn report(f: &Fit, run: &MetricValues) -> Vec<String> {
     let daily = |v: &[f64; 24]| v.iter().sum::<f64>();
     out.push(format!(
         "logins per day (fresh, not reconnections): weekday {:.1}, weekend day {:.1}",
-        daily(&f.weekday),
+        daily(&f.weekday) + f.storm_logins,
         daily(&f.weekend)
     ));
+    out.push(storm_line(f));
     match f.session {
         Some(s) => out.push(format!(
             "session length ({} connections): exponential mean {:.1} min (KS {:.3}); lognormal mean {:.1} min, sd {:.1} min (KS {:.3}) -> {} fits better by {:.3}",
@@ -101,4 +102,30 @@ fn report(f: &Fit, run: &MetricValues) -> Vec<String> {
         f.peak_sessions
     ));
     out
+}
+
+/// Which shape the weekday logins were given, and why.
+fn storm_line(f: &Fit) -> String {
+    let Some(s) = f.storm else {
+        return format!(
+            "weekday logins: hourly profile (fewer than {} weekday logins: too few to look for a storm)",
+            crate::fit::storm::MIN_LOGINS
+        );
+    };
+    if !s.chosen() {
+        return format!("weekday logins: hourly profile — {}", s.reason());
+    }
+    let clock = |ms: f64| {
+        let m = (ms / 60_000.0).round() as u64;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    format!(
+        "weekday logins: storm centred at {}, window {}–{} (σ {:.1} min), {:.0} logins a weekday above the background — {}",
+        clock(s.centre),
+        clock(s.start()),
+        clock(s.start() + s.window()),
+        s.sigma / 60_000.0,
+        f.storm_logins,
+        s.reason()
+    )
 }

@@ -4,9 +4,11 @@
 mod check;
 mod fit;
 mod interrupt;
+mod merge;
 mod plot;
 mod report;
 mod run;
+mod shard;
 pub mod stats;
 mod sweep;
 mod validate;
@@ -40,6 +42,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Fit a synthetic workload to a connection log and write it as a scenario.
     Fit(fit::FitArgs),
+    /// Join the shard folders of a run or sweep (--shard K/N) into its outputs.
+    Merge(merge::MergeArgs),
 }
 
 /// An error that ends the program, with its exit code.
@@ -144,6 +148,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Validate(args) => validate::validate(args),
         Command::Check(args) => check::check(args),
         Command::Fit(args) => fit::fit(args),
+        Command::Merge(args) => merge::merge(args),
     }
 }
 

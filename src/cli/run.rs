@@ -6,9 +6,12 @@ use crate::model::update::UpdateStatus;
 use crate::output::{self, folder::OutputFolder, numbers, provenance::Provenance};
 use crate::runner::{self, RunOutput};
 use crate::scenario::{self, Scenario};
+use crate::shard::{self, Shard, records::Record};
 use std::path::{Path, PathBuf};
 
-#[derive(clap::Args, Debug)]
+/// The arguments; those that shape the outputs are kept in a shard's manifest, which `merge`
+/// reads back (the others are skipped).
+#[derive(clap::Args, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -19,9 +22,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub replications: Option<u32>,
     /// Output directory [default: out/<scenario name>].
+    #[serde(skip)]
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads for replications [default: all cores].
+    #[serde(skip)]
     #[arg(long)]
     pub threads: Option<usize>,
     /// Also write trace.csv: every event of replication 0.
@@ -36,6 +41,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub export_connections: bool,
     /// Print nothing but errors.
+    #[serde(skip)]
     #[arg(long)]
     pub quiet: bool,
     /// Set any scenario key by dotted path, e.g. --set pool.hosts=20 (repeatable).
@@ -46,11 +52,18 @@ pub struct RunArgs {
     pub report: bool,
     /// Print and record (in summary.json) events processed, events per second, peak queue
     /// length and peak memory. Makes summary.json differ from run to run.
+    #[serde(skip)]
     #[arg(long)]
     pub stats: bool,
     /// Run even when the estimated work is above the ceiling (see README, "Limits").
+    #[serde(skip)]
     #[arg(long)]
     pub force: bool,
+    /// Run only share K of N of the replications, into a shard folder that `poolsim merge`
+    /// joins with the others into this run's outputs.
+    #[serde(skip)]
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_arg, allow_hyphen_values = true)]
+    pub shard: Option<Shard>,
 }
 
 /// Loads a scenario with overrides and the command-line seed and replications; returns it with
@@ -65,36 +78,69 @@ pub fn load(args: &RunArgs) -> Result<(Scenario, Provenance), Failure> {
 
 /// Runs the command.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
+    if args.shard.is_some() && args.stats {
+        return Err(Failure::Input(
+            "--stats does not apply to a shard: its figures would differ from shard to shard"
+                .into(),
+        ));
+    }
     let (scenario, provenance) = load(&args)?;
     super::print_warnings(&args.scenario, &scenario);
+    let all: Vec<u32> = (0..scenario.replications).collect();
+    let mine = args.shard.map_or_else(|| all.clone(), |s| shard::share(&all, s));
+    let share = mine.len() as f64 / all.len().max(1) as f64;
     super::check_work(
         &args.scenario.display().to_string(),
-        scenario::work::events(&scenario),
+        scenario::work::events(&scenario) * share,
         args.force,
         args.quiet,
     )?;
     let pool = thread_pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    let mut folder = OutputFolder::begin(&out_dir).map_err(Failure::from)?;
+    let folder = OutputFolder::begin(&out_dir).map_err(Failure::from)?;
     super::interrupt::install(false);
-    let progress = crate::progress::Progress::new(
-        u64::from(scenario.replications),
-        "replications",
-        args.quiet,
-    );
+    let progress = crate::progress::Progress::new(mine.len() as u64, "replications", args.quiet);
     let (started, cpu_before) = (std::time::Instant::now(), process_cpu_seconds());
     let keep_trace = args.trace || args.export_connections;
-    let result = pool
-        .install(|| runner::run(&scenario, keep_trace, &|| progress.inc()))
+    let ran = pool
+        .install(|| runner::run_some(&scenario, &mine, keep_trace, &|| progress.inc()))
         .map_err(|stall| Failure::Input(format!("{}: {stall}", args.scenario.display())))?;
+    progress.finish();
+    if let Some(s) = args.shard {
+        let files = Files { scenario: &scenario, provenance: &provenance, source: &args.scenario };
+        return write_shard(&args, s, &files, folder, &ran, &out_dir);
+    }
+    let result = runner::gather(&scenario, ran);
     let stats = args.stats.then(|| {
         let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
         RunStats::of(&result, started.elapsed(), cpu, pool.current_num_threads())
     });
-    progress.finish();
+    let details = result.replications.first().map_or_else(Vec::new, |first| {
+        let files = detail_files(&scenario, first, Wanted::of(&args));
+        files.into_iter().map(|(name, bytes)| (name.to_string(), bytes)).collect()
+    });
     let files = Files { scenario: &scenario, provenance: &provenance, source: &args.scenario };
-    let wanted = Wanted { trace: args.trace, connections: args.export_connections };
-    write_outputs(&mut folder, &files, &result, stats.as_ref(), wanted)?;
+    finish(&args, &files, &result, details, stats.as_ref(), folder, &out_dir)
+}
+
+/// Writes a run's files — the summaries, the replications, replication 0's `details` — and
+/// the pictures and report asked for, publishes the folder and prints the summary. The one
+/// ending of a run, whether its replications ran here or in shards.
+pub(super) fn finish(
+    args: &RunArgs,
+    files: &Files,
+    result: &RunOutput,
+    details: Vec<(String, Vec<u8>)>,
+    stats: Option<&RunStats>,
+    mut folder: OutputFolder,
+    out_dir: &Path,
+) -> Result<(), Failure> {
+    for (name, bytes) in summary_files(files, result, stats)? {
+        folder.write(name, &bytes)?;
+    }
+    for (name, bytes) in details {
+        folder.write(&name, &bytes)?;
+    }
     if args.plot {
         super::plot::plot_dir(&folder.staging()?)?;
     }
@@ -104,20 +150,67 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     folder.publish()?;
     drop(folder);
     if !args.quiet {
-        print_summary(&scenario, &result, &out_dir);
+        print_summary(files.scenario, result, out_dir);
     }
-    if let Some(s) = &stats {
+    if let Some(s) = stats {
         s.lines().iter().for_each(|l| println!("{l}"));
     }
     Ok(())
 }
 
+/// What identifies a run's work across shards: the scenario as loaded, its provenance and
+/// the metric columns, hashed.
+pub(super) fn fingerprint(files: &Files) -> String {
+    let metrics: Vec<&str> = crate::metrics::METRICS.iter().map(|d| d.name).collect();
+    let provenance = serde_json::to_string(files.provenance).expect("provenance serialises");
+    let text = format!("{:?}\n{provenance}\n{}\n", files.scenario, metrics.join(","));
+    crate::output::provenance::sha256_hex(text.as_bytes())
+}
+
+/// `run --shard K/N`: writes the share's raw records, the manifest and — in the shard that ran
+/// replication 0 — replication 0's files, into the shard folder.
+fn write_shard(
+    args: &RunArgs,
+    s: Shard,
+    files: &Files,
+    mut folder: OutputFolder,
+    ran: &[runner::ReplicationOutput],
+    out_dir: &Path,
+) -> Result<(), Failure> {
+    let records = ran
+        .iter()
+        .map(|r| {
+            let mut record = Record::new(0, r.index, &r.metrics).with_windows(&r.windows);
+            record.update_statuses = r.update_statuses.clone();
+            record.hourly = Some(r.hourly.clone());
+            record
+        })
+        .collect();
+    let details = ran
+        .iter()
+        .find(|r| r.index == 0)
+        .map_or_else(Vec::new, |first| detail_files(files.scenario, first, Wanted::of(args)));
+    let units = files.scenario.replications as usize;
+    let manifest =
+        super::shard::manifest("run", s, args, &args.scenario, fingerprint(files), units)?;
+    super::shard::write(&mut folder, &manifest, records, details)?;
+    if !args.quiet {
+        println!(
+            "shard {s}: {} of {} replications; outputs in {} (poolsim merge joins the shards)",
+            ran.len(),
+            units,
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// What a run's files describe besides its results.
-struct Files<'a> {
-    scenario: &'a Scenario,
-    provenance: &'a Provenance,
+pub(super) struct Files<'a> {
+    pub(super) scenario: &'a Scenario,
+    pub(super) provenance: &'a Provenance,
     /// The scenario file, copied into the outputs as `scenario.toml` for the report.
-    source: &'a Path,
+    pub(super) source: &'a Path,
 }
 
 /// The optional files a run writes.
@@ -127,33 +220,47 @@ struct Wanted {
     connections: bool,
 }
 
-/// Writes the run's files into the folder being written (published by the caller).
-fn write_outputs(
-    folder: &mut OutputFolder,
+impl Wanted {
+    fn of(args: &RunArgs) -> Self {
+        Wanted { trace: args.trace, connections: args.export_connections }
+    }
+}
+
+/// The files that summarise every replication: `summary.json`, `replications.csv`, and the
+/// scenario file as `scenario.toml`.
+fn summary_files(
     f: &Files,
     run: &RunOutput,
     stats: Option<&RunStats>,
-    wanted: Wanted,
-) -> Result<(), Failure> {
-    let scenario = f.scenario;
-    let clock = output::Clock::of(scenario);
-    let summary = output::tables::summary_json_with_stats(scenario, f.provenance, run, stats);
+) -> Result<Vec<(&'static str, Vec<u8>)>, Failure> {
+    let summary = output::tables::summary_json_with_stats(f.scenario, f.provenance, run, stats);
     let source = std::fs::read(f.source)
         .map_err(|e| Failure::Run(format!("cannot read {} again: {e}", f.source.display())))?;
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
+    Ok(vec![
         ("summary.json", summary),
         ("replications.csv", output::replications_csv(run)),
         ("hourly.csv", output::hourly::hourly_csv(&run.hourly)),
         ("scenario.toml", source),
-    ];
-    if let Some(rows) = run.replications.first().and_then(|r| r.timeseries.as_ref()) {
+    ])
+}
+
+/// The files drawn from replication 0 alone: time series, assignments, trace, connections,
+/// update records.
+fn detail_files(
+    scenario: &Scenario,
+    first: &runner::ReplicationOutput,
+    wanted: Wanted,
+) -> Vec<(&'static str, Vec<u8>)> {
+    let clock = output::Clock::of(scenario);
+    let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    if let Some(rows) = first.timeseries.as_ref() {
         let cfg = crate::model::ModelConfig::new(scenario);
         files.push(("timeseries.csv", output::power::timeseries_csv_for(&cfg, rows, &clock)));
     }
-    if let Some(rows) = run.replications.first().and_then(|r| r.assignments.as_ref()) {
+    if let Some(rows) = first.assignments.as_ref() {
         files.push(("assignments.csv", crate::scenario::assignments_csv::assignments_csv(rows)));
     }
-    if let Some(trace) = run.replications.first().and_then(|r| r.trace.as_ref()) {
+    if let Some(trace) = first.trace.as_ref() {
         if wanted.trace {
             files.push(("trace.csv", output::trace_csv(trace)));
         }
@@ -161,15 +268,10 @@ fn write_outputs(
             files.push(("connections.csv", export_connections(scenario, trace)));
         }
     }
-    if !scenario.all_updates().is_empty()
-        && let Some(first) = run.replications.first()
-    {
+    if !scenario.all_updates().is_empty() {
         files.push(("update.csv", output::update_csv(&first.update_rows, &clock)));
     }
-    for (name, bytes) in files {
-        folder.write(name, &bytes)?;
-    }
-    Ok(())
+    files
 }
 
 fn print_summary(scenario: &Scenario, run: &RunOutput, dir: &Path) {

@@ -10,6 +10,7 @@ use crate::metrics::METRICS;
 use crate::output::folder::OutputFolder;
 use crate::output::write_atomic;
 use crate::scenario;
+use crate::shard::{self, Shard, records::Record};
 use crate::sweep::file::{AxisFile, SweepFile};
 use crate::sweep::{
     self, Axis, Goal, PointJob, PointResult, SweepRow, SweepTable, Verdict, partial,
@@ -20,7 +21,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-#[derive(clap::Args, Debug)]
+/// The arguments; those that shape the outputs are kept in a shard's manifest, which `merge`
+/// reads back (the others are skipped).
+#[derive(clap::Args, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -35,9 +38,11 @@ pub struct SweepArgs {
     #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Output directory [default: out/<scenario name>-sweep].
+    #[serde(skip)]
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores].
+    #[serde(skip)]
     #[arg(long)]
     pub threads: Option<usize>,
     /// A service-level goal on a metric's mean, e.g. 'login_failure_rate<=0.01'
@@ -49,6 +54,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "METRIC")]
     pub minimize: Option<String>,
     /// Continue an interrupted sweep in the same output directory.
+    #[serde(skip)]
     #[arg(long)]
     pub resume: bool,
     /// Also draw sweep_<metric>.png/.svg (or later: poolsim plot DIR).
@@ -58,17 +64,24 @@ pub struct SweepArgs {
     #[arg(long)]
     pub report: bool,
     /// Print nothing but errors and the goal's answer.
+    #[serde(skip)]
     #[arg(long)]
     pub quiet: bool,
     /// Run even when the estimated work is above the ceiling (see README, "Limits").
+    #[serde(skip)]
     #[arg(long)]
     pub force: bool,
+    /// Run only share K of N of the points × replications, into a shard folder that
+    /// `poolsim merge` joins with the others into this sweep's outputs.
+    #[serde(skip)]
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_arg, allow_hyphen_values = true)]
+    pub shard: Option<Shard>,
 }
 
 /// Everything decided before the first replication runs.
-struct Plan {
+pub(super) struct Plan {
     axes: Vec<Axis>,
-    jobs: Vec<PointJob>,
+    pub(super) jobs: Vec<PointJob>,
     /// Each point's swept values as written in `sweep.csv`, by point number.
     values: Vec<Vec<String>>,
     header: Vec<String>,
@@ -78,11 +91,60 @@ struct Plan {
     file: SweepFile,
     /// Identifies the sweep for `--resume`: the columns and every point's full scenario.
     fingerprint: Vec<u8>,
-    out: PathBuf,
+    pub(super) out: PathBuf,
 }
 
 /// Runs the command.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let goals = parse_goals(&args)?;
+    if args.shard.is_some() && args.resume {
+        return Err(Failure::Input(
+            "--resume does not apply to a shard: run the shard again".into(),
+        ));
+    }
+    let plan = plan(&args)?;
+    check_window_goals(&goals, &plan)?;
+    let units = shard::sweep_units(&replications_per_point(&plan));
+    let share = args.shard.map_or(units.len(), |s| shard::share(&units, s).len());
+    let events: f64 = plan.jobs.iter().map(|j| scenario::work::events(&j.scenario)).sum();
+    let events = events * share as f64 / units.len().max(1) as f64;
+    super::check_work(&args.scenario.display().to_string(), events, args.force, args.quiet)?;
+    let pool = thread_pool(args.threads)?;
+    if let Some(s) = args.shard {
+        return run_shard(&args, &plan, &pool, s, &units);
+    }
+    if args.resume {
+        has_interrupted_sweep(&plan)?;
+    }
+    let mut folder = OutputFolder::begin(&plan.out)?;
+    let cancel = super::interrupt::install(true);
+    let done = if args.resume {
+        resume_state(&plan)?
+    } else {
+        fresh_state(&plan, &mut folder, args.quiet)?
+    };
+    let rows = run_points(&plan, &pool, done, cancel, args.quiet)?;
+    finish(&args, &goals, &plan, rows, folder)
+}
+
+/// A goal on a window metric (`metric[window]`) must name one of the scenario's windows.
+pub(super) fn check_window_goals(goals: &[Goal], plan: &Plan) -> Result<(), Failure> {
+    for g in goals {
+        if crate::metrics::summary::split_window(&g.metric).1.is_some()
+            && !plan.windows.contains(&g.metric)
+        {
+            return Err(Failure::Input(format!(
+                "--goal \"{}\": no such window metric; the scenario's are: {}",
+                g.metric.escape_debug(),
+                plan.windows.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The `--goal` options, parsed, and `--minimize` checked against them.
+pub(super) fn parse_goals(args: &SweepArgs) -> Result<Vec<Goal>, Failure> {
     let goals = args
         .goals
         .iter()
@@ -100,32 +162,19 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             return Err(Failure::Input("--minimize only applies with --goal".into()));
         }
     }
-    let plan = plan(&args)?;
-    for g in &goals {
-        if crate::metrics::summary::split_window(&g.metric).1.is_some()
-            && !plan.windows.contains(&g.metric)
-        {
-            return Err(Failure::Input(format!(
-                "--goal \"{}\": no such window metric; the scenario's are: {}",
-                g.metric.escape_debug(),
-                plan.windows.join(", ")
-            )));
-        }
-    }
-    let events = plan.jobs.iter().map(|j| scenario::work::events(&j.scenario)).sum();
-    super::check_work(&args.scenario.display().to_string(), events, args.force, args.quiet)?;
-    let pool = thread_pool(args.threads)?;
-    if args.resume {
-        has_interrupted_sweep(&plan)?;
-    }
-    let mut folder = OutputFolder::begin(&plan.out)?;
-    let cancel = super::interrupt::install(true);
-    let done = if args.resume {
-        resume_state(&plan)?
-    } else {
-        fresh_state(&plan, &mut folder, args.quiet)?
-    };
-    let rows = run_points(&plan, &pool, done, cancel, args.quiet)?;
+    Ok(goals)
+}
+
+/// Writes a finished sweep's files from every point's row — `sweep.json`, `sweep.csv`,
+/// `sweep_long.csv`, the goal's answer, pictures and report as asked — and publishes the
+/// folder. The one ending of a sweep, whether it ran here or in shards.
+pub(super) fn finish(
+    args: &SweepArgs,
+    goals: &[Goal],
+    plan: &Plan,
+    rows: BTreeMap<usize, SweepRow>,
+    mut folder: OutputFolder,
+) -> Result<(), Failure> {
     let table = SweepTable {
         params: plan.axes.iter().map(|a| a.path.clone()).collect(),
         metrics: METRICS.iter().map(|d| d.name.to_string()).chain(plan.windows.clone()).collect(),
@@ -138,18 +187,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     folder.write("sweep_long.csv", &table.to_long_csv())?;
     folder.write("sweep.csv", &table.to_csv())?;
     let staging = folder.staging()?;
-    let verdict = sweep::choose_minimizing(&table, &goals, args.minimize.as_deref())
+    let verdict = sweep::choose_minimizing(&table, goals, args.minimize.as_deref())
         .filter(|_| !goals.is_empty());
     if !args.quiet {
         let reps = crate::output::numbers::replications(plan.file.replications);
         println!("{}: {} points × {reps}", plan.file.scenario, table.rows.len());
-        print!("{}", sweep::summary::points_table(&table, &goals, verdict.as_ref()));
+        print!("{}", sweep::summary::points_table(&table, goals, verdict.as_ref()));
         println!("outputs in {}", plan.out.display());
     }
     if let Some(verdict) = &verdict {
-        write_goal_json(&table, &goals, verdict, &staging)?;
+        write_goal_json(&table, goals, verdict, &staging)?;
         // The answer is what the planner asked for: printed even with --quiet.
-        println!("{}", sweep::goal::describe(&table, &goals, verdict));
+        println!("{}", sweep::goal::describe(&table, goals, verdict));
     }
     if args.plot {
         super::plot::plot_dir(&staging)?;
@@ -167,13 +216,103 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
 }
 
+/// Every point's row from shards' records: each point's replications summarised in
+/// replication order, as [`sweep::execute`] does. `Err` when a replication is missing or
+/// given twice, or a record names no unit of this sweep.
+pub(super) fn merged_rows(
+    plan: &Plan,
+    records: &[Record],
+) -> Result<BTreeMap<usize, SweepRow>, String> {
+    type Values = (crate::metrics::MetricValues, Vec<crate::metrics::MetricValues>);
+    let mut per_point: Vec<Vec<Option<Values>>> =
+        plan.jobs.iter().map(|j| vec![None; j.scenario.replications as usize]).collect();
+    for r in records {
+        let slot =
+            per_point.get_mut(r.point).and_then(|p| p.get_mut(r.replication as usize)).ok_or_else(
+                || format!("point {} replication {} is not in this sweep", r.point, r.replication),
+            )?;
+        if slot.replace((r.metric_values(), r.window_values())).is_some() {
+            return Err(format!("point {} replication {} is given twice", r.point, r.replication));
+        }
+    }
+    let mut rows = BTreeMap::new();
+    for (job, values) in plan.jobs.iter().zip(per_point) {
+        let values: Vec<Values> = values
+            .into_iter()
+            .enumerate()
+            .map(|(r, v)| {
+                v.ok_or_else(|| format!("point {} replication {r} is missing", job.index))
+            })
+            .collect::<Result<_, _>>()?;
+        let summaries =
+            crate::metrics::Summaries::of(&values.iter().map(|(m, _)| m).collect::<Vec<_>>());
+        let per_window: Vec<Vec<&crate::metrics::MetricValues>> = (0..job.scenario.windows.len())
+            .map(|i| values.iter().filter_map(|(_, w)| w.get(i)).collect())
+            .collect();
+        let windows = crate::runner::summarise_windows(&job.scenario, &per_window);
+        let point = PointResult { index: job.index, summaries, windows };
+        rows.insert(job.index, row_of(plan, &point));
+    }
+    Ok(rows)
+}
+
+/// Each point's replications, in point order.
+pub(super) fn replications_per_point(plan: &Plan) -> Vec<u32> {
+    plan.jobs.iter().map(|j| j.scenario.replications).collect()
+}
+
+/// What identifies a sweep's work across shards: the plan's fingerprint (columns, the unswept
+/// scenario as loaded, the grid) and `sweep.json` (the provenance), hashed.
+pub(super) fn fingerprint(plan: &Plan) -> String {
+    let mut bytes = plan.fingerprint.clone();
+    bytes.extend(serde_json::to_vec(&plan.file).expect("sweep.json serialises"));
+    crate::output::provenance::sha256_hex(&bytes)
+}
+
+/// `sweep --shard K/N`: runs the share's replications and writes them, with the manifest, into
+/// the shard folder `--out`.
+fn run_shard(
+    args: &SweepArgs,
+    plan: &Plan,
+    pool: &rayon::ThreadPool,
+    s: Shard,
+    units: &[(usize, u32)],
+) -> Result<(), Failure> {
+    let mut folder = OutputFolder::begin(&plan.out)?;
+    let cancel = super::interrupt::install(false);
+    let mine = shard::share(units, s);
+    let progress = crate::progress::Progress::new(mine.len() as u64, "replications", args.quiet);
+    let ran = pool
+        .install(|| sweep::execute::execute_units(&plan.jobs, &mine, cancel, &|| progress.inc()));
+    progress.finish();
+    let ran = ran
+        .map_err(|(point, stall)| {
+            let name = plan.jobs.first().map_or(String::new(), |j| j.scenario.name.clone());
+            Failure::Input(format!("{name}: point {point}: {stall}"))
+        })?
+        .ok_or_else(|| Failure::Interrupted("interrupted: the shard was not written".into()))?;
+    let records = ran.iter().map(|(p, r, m, w)| Record::new(*p, *r, m).with_windows(w)).collect();
+    let manifest =
+        super::shard::manifest("sweep", s, args, &args.scenario, fingerprint(plan), units.len())?;
+    super::shard::write(&mut folder, &manifest, records, Vec::new())?;
+    if !args.quiet {
+        println!(
+            "shard {s}: {} of {} replications; outputs in {} (poolsim merge joins the shards)",
+            mine.len(),
+            units.len(),
+            plan.out.display()
+        );
+    }
+    Ok(())
+}
+
 fn io(path: &Path, e: std::io::Error) -> Failure {
     Failure::Run(format!("cannot write {}: {e}", path.display()))
 }
 
 /// Parses the axes and loads every point's scenario, so bad input stops the sweep before
 /// anything runs.
-fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
+pub(super) fn plan(args: &SweepArgs) -> Result<Plan, Failure> {
     let axes = args
         .set
         .iter()
@@ -375,7 +514,7 @@ fn run_points(
 }
 
 /// The `sweep.csv` row of a finished point.
-fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
+pub(super) fn row_of(plan: &Plan, p: &PointResult) -> SweepRow {
     SweepRow {
         params: plan.values[p.index].clone(),
         cells: [

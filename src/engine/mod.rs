@@ -56,8 +56,7 @@ pub fn run<M: Model>(
 ) -> Result<RunStats, Stalled<M::Event>> {
     let mut events = 0u64;
     let (mut instant, mut at_instant) = (0, 0u64);
-    while queue.peek_time().is_some_and(|t| t < end) {
-        let Some((now, event)) = queue.pop() else { break };
+    while let Some((now, event)) = queue.pop_before(end) {
         if now != instant {
             (instant, at_instant) = (now, 0);
         }

@@ -10,7 +10,7 @@ use crate::model::pool::Gauges;
 pub const HOURS: usize = 168;
 
 /// One hour of the week, summed over its occurrences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HourCell {
     /// Login attempts.
     pub logins: u64,
@@ -27,7 +27,7 @@ pub struct HourCell {
 }
 
 /// Every hour of the week.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hourly(pub Vec<HourCell>);
 
 impl Default for Hourly {

@@ -2,7 +2,12 @@
 //!
 //! The balancer keeps an index of *candidate* hosts (Available, not drained, below the session
 //! limit), bucketed by session count, so a pick costs O(distinct session counts) rather than a
-//! scan of every host. Candidates are split into two tiers: hosts on the pool's target
+//! scan of every host. The buckets are a vector indexed by the count with a bit per non-empty
+//! one, not an ordered map: every login and log-off moves a host between two buckets, and a
+//! map's node search and the allocation of a bucket each time one empties and fills again
+//! were about a tenth of bench-large's instructions.
+//!
+//! Candidates are split into two tiers: hosts on the pool's target
 //! configuration version are preferred, the rest used only when no preferred host has room
 //! (the service's "new connections prefer hosts already updated"). Outside an update every
 //! host is on the target version and the tiers do not matter.
@@ -11,16 +16,61 @@ use super::host::HostId;
 use crate::engine::rng::SimRng;
 use crate::scenario::LoadBalancer;
 use rand::RngExt;
-use std::collections::BTreeMap;
 
 /// Preference tier of a candidate: 0 is preferred (target version), 1 is the rest.
 pub type Tier = usize;
 
 #[derive(Default)]
 struct TierIndex {
-    /// session count → candidate hosts with that count (unordered; positions in `Balancer`).
-    buckets: BTreeMap<u32, Vec<HostId>>,
+    /// `buckets[count]`: candidate hosts with that session count (unordered; positions in
+    /// `Balancer`). Grows to the highest count seen.
+    buckets: Vec<Vec<HostId>>,
+    /// Bit `count` set when `buckets[count]` is not empty.
+    nonempty: Vec<u64>,
     len: usize,
+}
+
+impl TierIndex {
+    /// Adds `host` to the bucket of `count`; returns its position there.
+    fn insert(&mut self, count: u32, host: HostId) -> u32 {
+        let c = count as usize;
+        if self.buckets.len() <= c {
+            self.buckets.resize_with(c + 1, Vec::new);
+            self.nonempty.resize(c / 64 + 1, 0);
+        }
+        self.buckets[c].push(host);
+        self.nonempty[c / 64] |= 1 << (c % 64);
+        self.len += 1;
+        self.buckets[c].len() as u32 - 1
+    }
+
+    /// Removes the host at `pos` of the bucket of `count`; returns the host moved into `pos`.
+    fn remove(&mut self, count: u32, pos: u32) -> Option<HostId> {
+        let c = count as usize;
+        let bucket = &mut self.buckets[c];
+        bucket.swap_remove(pos as usize);
+        let moved = bucket.get(pos as usize).copied();
+        if bucket.is_empty() {
+            self.nonempty[c / 64] &= !(1 << (c % 64));
+        }
+        self.len -= 1;
+        moved
+    }
+
+    /// The non-empty buckets, fewest sessions first.
+    fn by_count(&self) -> impl Iterator<Item = &[HostId]> {
+        self.nonempty.iter().enumerate().flat_map(move |(w, &bits)| {
+            let rest = |b: &u64| Some(b & (b - 1)).filter(|&b| b != 0);
+            std::iter::successors(Some(bits).filter(|&b| b != 0), rest)
+                .map(move |b| &self.buckets[w * 64 + b.trailing_zeros() as usize][..])
+        })
+    }
+
+    /// The non-empty bucket with the most sessions.
+    fn fullest(&self) -> Option<&[HostId]> {
+        let (w, bits) = self.nonempty.iter().enumerate().rev().find(|(_, b)| **b != 0)?;
+        Some(&self.buckets[w * 64 + 63 - bits.leading_zeros() as usize])
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,26 +118,17 @@ impl Balancer {
             self.remove(old);
         }
         if let Some((tier, count)) = entry {
-            let bucket = self.tiers[tier].buckets.entry(count).or_default();
-            bucket.push(host);
-            self.tiers[tier].len += 1;
-            self.slots[h] = Some(Slot { tier, count, pos: bucket.len() as u32 - 1 });
+            let pos = self.tiers[tier].insert(count, host);
+            self.slots[h] = Some(Slot { tier, count, pos });
         }
     }
 
     fn remove(&mut self, slot: Slot) {
-        let tier = &mut self.tiers[slot.tier];
-        let bucket = tier.buckets.get_mut(&slot.count).expect("indexed host has a bucket");
-        bucket.swap_remove(slot.pos as usize);
-        if let Some(&moved) = bucket.get(slot.pos as usize)
+        if let Some(moved) = self.tiers[slot.tier].remove(slot.count, slot.pos)
             && let Some(s) = self.slots[moved as usize].as_mut()
         {
             s.pos = slot.pos;
         }
-        if bucket.is_empty() {
-            tier.buckets.remove(&slot.count);
-        }
-        tier.len -= 1;
     }
 
     /// Number of candidate hosts.
@@ -101,13 +142,10 @@ impl Balancer {
         match self.algorithm {
             LoadBalancer::BreadthFirst => pick_from_lower_half(tier, rng),
             LoadBalancer::BreadthFirstStrict => {
-                let (_, hosts) = tier.buckets.first_key_value()?;
+                let hosts = tier.by_count().next()?;
                 Some(hosts[rng.random_range(0..hosts.len() as u32) as usize])
             }
-            LoadBalancer::DepthFirst => {
-                let (_, hosts) = tier.buckets.last_key_value()?;
-                hosts.iter().copied().min()
-            }
+            LoadBalancer::DepthFirst => tier.fullest()?.iter().copied().min(),
         }
     }
 }
@@ -118,7 +156,7 @@ fn pick_from_lower_half(tier: &TierIndex, rng: &mut SimRng) -> Option<HostId> {
     let half = tier.len.div_ceil(2) as u32;
     let k = rng.random_range(0..half) as usize;
     let mut below = 0usize;
-    for hosts in tier.buckets.values() {
+    for hosts in tier.by_count() {
         if k < below + hosts.len() {
             let fully_inside = below + hosts.len() <= half as usize;
             let idx = if fully_inside {
@@ -175,6 +213,24 @@ mod tests {
         let b = with_counts(LoadBalancer::DepthFirst, &[2, 4, 4, 1]);
         let mut rng = stream(3, 0, 0);
         assert_eq!(b.pick(&mut rng), Some(1));
+    }
+
+    #[test]
+    fn counts_far_apart_keep_their_order() {
+        // Counts in different 64-count words of the index, entered out of order.
+        let counts = [130, 3, 70, 200, 3];
+        let mut rng = stream(5, 0, 0);
+        let depth = with_counts(LoadBalancer::DepthFirst, &counts);
+        assert_eq!(depth.pick(&mut rng), Some(3), "the fullest host");
+        let strict = with_counts(LoadBalancer::BreadthFirstStrict, &counts);
+        assert!((0..50).all(|_| matches!(strict.pick(&mut rng), Some(1 | 4))));
+        // Lower half of five candidates: the three with 3, 3 and 70 sessions.
+        let breadth = with_counts(LoadBalancer::BreadthFirst, &counts);
+        assert!((0..200).all(|_| matches!(breadth.pick(&mut rng), Some(1 | 2 | 4))));
+        let mut emptied = with_counts(LoadBalancer::DepthFirst, &counts);
+        emptied.set(3, None);
+        emptied.set(0, Some((0, 2)));
+        assert_eq!(emptied.pick(&mut rng), Some(2), "70 is now the most");
     }
 
     #[test]

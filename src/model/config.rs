@@ -18,7 +18,7 @@ use crate::scenario::autoscale::{
 };
 use crate::scenario::connection_log::ConnectionLog;
 use crate::scenario::instant::TimeOfDay;
-use crate::scenario::names::{host_number, user_id};
+use crate::scenario::names::host_number;
 use crate::scenario::planned_names;
 use crate::scenario::{
     ActionSpec, ArrivalSpec, DelayFrom, DesktopChoice, LoadBalancer, ReconnectSpec, Scenario,
@@ -257,7 +257,7 @@ impl ModelConfig {
             host_number(name, &pool.name_prefix).filter(|&n| n < u64::from(pool.hosts))
         };
         let host = |name: &str| host(name).map(|n| n as HostId);
-        let user = |name: &str| user_id(name, users.unwrap_or(0));
+        let user = |name: &str| s.user_named(name);
         let mut deployments = Vec::new();
         let mut names = planned_names(s).into_iter();
         let actions = s

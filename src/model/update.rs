@@ -36,7 +36,7 @@ use rand::RngExt;
 pub const PAUSE_LIMIT: SimTime = 14 * DAY;
 
 /// Where an update stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateStatus {
     /// Waiting for its start time.
     Scheduled,

@@ -179,23 +179,29 @@ impl OutputFolder {
         Ok(path)
     }
 
-    /// Writes `bytes` to file `name` of the folder being written.
+    /// Writes `bytes` to file `name` of the folder being written. It reaches the disk when
+    /// the folder is published, with every other file of it.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
         let path = self.staging()?.join(name);
         let err = |e| FolderError::Io(format!("{}/{name}", self.shown), e);
         let _no_signal_cleanup_meanwhile = ABANDON.lock().unwrap_or_else(|p| p.into_inner());
         let mut file = File::create(&path).map_err(err)?;
-        file.write_all(bytes).and_then(|()| file.sync_all()).map_err(err)
+        file.write_all(bytes).map_err(err)
     }
 
-    /// Makes the written files the folder's whole content, in one rename. The folder being
-    /// written starts afresh, for a later publish.
+    /// Makes the written files the folder's whole content, in one rename, durably: every
+    /// file of the folder being written (including those other code put there, such as
+    /// pictures) is flushed to disk, then the folder, then — after the rename — its parent.
+    /// Flushing the files only once all are written lets the file system commit them together,
+    /// instead of once per file. The folder being written starts afresh, for a later publish.
     pub fn publish(&mut self) -> Result<(), FolderError> {
         let staging = self.staging()?;
         let io = |e| FolderError::Io(self.shown.clone(), e);
         std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io)?;
+        sync_files_and_folder(&staging).map_err(io)?;
         let _no_signal_cleanup_meanwhile = ABANDON.lock().unwrap_or_else(|p| p.into_inner());
         swap_in(&staging, &self.target).map_err(io)?;
+        sync_folder(&self.parent).map_err(io)?;
         // `staging` now holds the previous content, if there was any.
         let _ = std::fs::remove_dir_all(&staging);
         drop(_no_signal_cleanup_meanwhile);
@@ -317,6 +323,33 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
              whole, so give an empty or new folder"
         )),
     }
+}
+
+/// Flushes every file of `dir`, then `dir` itself (its entries), to disk. Flushed only now,
+/// once all are written, the files' blocks are allocated in one journal transaction: the
+/// first flush commits it and the others find little left to do (flushing each file right
+/// after writing it committed one transaction per file). Flushing them from several threads
+/// at once was measured slower on ext4 (see `results/perf.md`).
+fn sync_files_and_folder(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            File::open(entry.path())?.sync_all()?;
+        }
+    }
+    sync_folder(dir)
+}
+
+/// Flushes a folder's entries to disk (a rename in it, files created in it).
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Folders cannot be opened for flushing here; their entries follow the files'.
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Puts the folder `staging` at `target`; afterwards `staging` holds what `target` held

@@ -8,12 +8,15 @@
 //! continues. Simulated time 0 is the Monday 00:00 (local time) on or before the log's first
 //! row, so daily and weekly patterns line up with the scenario's clock.
 
+use super::interner::Interner;
 use crate::engine::SimTime;
 use crate::engine::time::{DAY, HOUR};
 use chrono::{DateTime, NaiveDateTime};
-use csv::ByteRecord;
 use rustc_hash::FxHashMap as HashMap;
-use std::io::Read;
+use simd_csv::{ZeroCopyByteRecord, ZeroCopyReaderBuilder};
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 /// `replay = { file, format, utc_offset, host_pool }`.
@@ -128,48 +131,110 @@ impl ConnectionLog {
 /// A problem at a line of the file (line 0: the file as a whole).
 pub type LineError = (u64, String);
 
-/// Reads a log from `input`.
-pub fn read(input: impl Read, opts: &ReadOptions) -> Result<ConnectionLog, LineError> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 20).from_reader(input);
-    let headers = reader.byte_headers().map_err(csv_error)?.clone();
+/// A problem at a row of the file: rows are counted from 1, the header included, so that in a
+/// file without blank lines or line breaks inside quoted fields a row is a line (row 0: the
+/// file as a whole). [`line_of`] turns a row into its line.
+type RowError = (u64, String);
+
+/// Reads a log from `input`. The rows are split by `simd-csv`'s zero-copy reader (fields are
+/// borrowed from its buffer, nothing is allocated per row); an error's line is found by a
+/// second, slower pass with the `csv` crate, which only an error pays for.
+pub fn read<R: Read + Seek>(mut input: R, opts: &ReadOptions) -> Result<ConnectionLog, LineError> {
+    let read = read_rows(&mut input, opts);
+    read.map_err(|(row, msg)| (line_of(&mut input, row), msg))
+}
+
+fn read_rows(input: &mut impl Read, opts: &ReadOptions) -> Result<ConnectionLog, RowError> {
+    let mut reader = ZeroCopyReaderBuilder::new().buffer_capacity(1 << 20).from_reader(input);
+    let headers: Vec<Vec<u8>> =
+        reader.byte_headers().map_err(|e| csv_error(e, 1))?.iter().map(<[u8]>::to_vec).collect();
     let mut acc = Accumulator::default();
+    let mut row_number = 1;
     match opts.format {
         LogFormat::Wvdconnections => {
             let cols = WvdColumns::find(&headers)?;
             let mut pool = PoolFilter::new(opts.host_pool.as_deref(), cols.resource.is_some())?;
-            let mut row = ByteRecord::new();
-            while reader.read_byte_record(&mut row).map_err(csv_error)? {
-                let line = row.position().map_or(0, |p| p.line());
-                if !pool.keeps(cols.resource.map(|i| &row[i]), line)? {
+            while let Some(row) =
+                reader.read_byte_record().map_err(|e| csv_error(e, row_number + 1))?
+            {
+                row_number += 1;
+                let field = |i: usize| unescaped(&row, i);
+                if !pool.keeps(cols.resource.map(field).as_deref(), row_number)? {
                     acc.rows_skipped += 1;
                     continue;
                 }
-                acc.wvd_row(&cols, &row, line, opts.utc_offset_ms).map_err(|m| (line, m))?;
+                acc.wvd_row(&cols, field, row_number, opts.utc_offset_ms)
+                    .map_err(|m| (row_number, m))?;
             }
         }
         LogFormat::Simple => {
             simple_headers(&headers)?;
-            let mut row = ByteRecord::new();
-            while reader.read_byte_record(&mut row).map_err(csv_error)? {
-                let line = row.position().map_or(0, |p| p.line());
-                acc.simple_row(&row, line, opts.utc_offset_ms).map_err(|m| (line, m))?;
+            while let Some(row) =
+                reader.read_byte_record().map_err(|e| csv_error(e, row_number + 1))?
+            {
+                row_number += 1;
+                let field = |i: usize| unescaped(&row, i);
+                acc.simple_row(field, row_number, opts.utc_offset_ms)
+                    .map_err(|m| (row_number, m))?;
             }
         }
     }
     acc.finish(opts.utc_offset_ms)
 }
 
-fn csv_error(e: csv::Error) -> LineError {
-    let line = e.position().map_or(0, |p| p.line());
-    let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("expected {expected_len} fields, found {len}")
+/// Field `i` of `row`, unescaped: borrowed from the reader's buffer unless it was quoted.
+#[inline]
+fn unescaped<'r>(row: &'r ZeroCopyByteRecord<'_>, i: usize) -> Cow<'r, [u8]> {
+    row.unescape(i).unwrap_or_default()
+}
+
+fn csv_error(e: simd_csv::Error, row: u64) -> RowError {
+    match e.kind() {
+        simd_csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
+            let row = pos.map_or(row, |(_, index)| index);
+            (row, format!("expected {expected_len} fields, found {len}"))
         }
-        csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
-        _ => format!("malformed CSV: {e}"),
-    };
-    (line, msg)
+        simd_csv::ErrorKind::Io(io) => (0, format!("cannot read the file: {io}")),
+        _ => (row, format!("malformed CSV: {e}")),
+    }
+}
+
+/// The line row `row` starts on: rows 0 (the whole file) and 1 (the header) are themselves;
+/// for a later row the `csv` crate finds where the previous row ended (it knows quotes), and
+/// the line is one more than the line breaks before the row's first byte (blank lines
+/// between rows included, which the crate's own line count leaves out).
+fn line_of<R: Read + Seek>(input: &mut R, row: u64) -> u64 {
+    let Some(after_previous) = row_offset(input, row) else { return row };
+    if input.seek(SeekFrom::Start(0)).is_err() {
+        return row;
+    }
+    let (mut newlines, mut at, mut started) = (0, 0u64, false);
+    let mut bytes = std::io::BufReader::new(input).bytes();
+    while let Some(Ok(b)) = bytes.next() {
+        if at >= after_previous && b != b'\r' && b != b'\n' {
+            started = true;
+            break;
+        }
+        newlines += u64::from(b == b'\n');
+        at += 1;
+    }
+    if started { newlines + 1 } else { row }
+}
+
+/// Where the row before row `row` ended (its line break included), by the `csv` crate.
+fn row_offset<R: Read + Seek>(input: &mut R, row: u64) -> Option<u64> {
+    if row <= 1 {
+        return None;
+    }
+    input.seek(SeekFrom::Start(0)).ok()?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    for _ in 0..row {
+        if !reader.read_byte_record(&mut record).ok()? {
+            return None;
+        }
+    }
+    record.position().map(|p| p.byte())
 }
 
 /// Where WVDConnections' columns are.
@@ -184,7 +249,7 @@ struct WvdColumns {
 }
 
 impl WvdColumns {
-    fn find(headers: &ByteRecord) -> Result<Self, LineError> {
+    fn find(headers: &[Vec<u8>]) -> Result<Self, RowError> {
         let at = |name: &str| headers.iter().position(|h| h == name.as_bytes());
         let need = |name: &str| {
             at(name).ok_or_else(|| {
@@ -209,10 +274,10 @@ impl WvdColumns {
     }
 }
 
-fn simple_headers(headers: &ByteRecord) -> Result<(), LineError> {
-    let names: Vec<&[u8]> = headers.iter().collect();
-    if names != [&b"user"[..], b"start", b"end"] {
-        let found = String::from_utf8_lossy(headers.as_slice()).into_owned();
+fn simple_headers(headers: &[Vec<u8>]) -> Result<(), RowError> {
+    if headers != [&b"user"[..], b"start", b"end"] {
+        let names: Vec<_> = headers.iter().map(|h| String::from_utf8_lossy(h)).collect();
+        let found = names.join(",");
         return Err((1, format!("expected the header user,start,end (found {found:?})")));
     }
     Ok(())
@@ -225,7 +290,7 @@ struct PoolFilter {
 }
 
 impl PoolFilter {
-    fn new(wanted: Option<&str>, have_column: bool) -> Result<Self, LineError> {
+    fn new(wanted: Option<&str>, have_column: bool) -> Result<Self, RowError> {
         if wanted.is_some() && !have_column {
             return Err((1, "host_pool needs a _ResourceId column to filter by".to_string()));
         }
@@ -234,7 +299,7 @@ impl PoolFilter {
 
     /// Whether the row of `resource` belongs to the replayed pool. Without a `host_pool`
     /// filter every row must name the same pool as the first.
-    fn keeps(&mut self, resource: Option<&[u8]>, line: u64) -> Result<bool, LineError> {
+    fn keeps(&mut self, resource: Option<&[u8]>, line: u64) -> Result<bool, RowError> {
         let Some(resource) = resource else { return Ok(true) };
         if let Some(wanted) = &self.wanted {
             let name = resource.rsplit(|&b| b == b'/').next().unwrap_or(resource);
@@ -258,21 +323,75 @@ impl PoolFilter {
 /// No time yet.
 const UNSET: i64 = i64::MIN;
 
-/// A connection while its rows are being gathered; times are local milliseconds.
+/// A connection while its rows are being gathered: its times (local milliseconds) and rows
+/// (numbered as in [`RowError`]) by [`State`].
 struct Pending {
-    started: i64,
-    connected: i64,
-    completed: i64,
-    completed_line: u64,
-    first_line: u64,
+    id: u128,
+    time: [i64; 3],
+    row: [u64; 3],
+    first_row: u64,
     user: u32,
     host: u32,
     predecessor: Option<u128>,
 }
 
+impl Pending {
+    fn new(id: u128, user: u32, first_row: u64) -> Self {
+        let (time, row) = ([UNSET; 3], [0; 3]);
+        Self { id, time, row, first_row, user, host: NONE, predecessor: None }
+    }
+
+    fn at(&self, state: State) -> Option<i64> {
+        let t = self.time[state as usize];
+        (t != UNSET).then_some(t)
+    }
+
+    /// Notes the row of `state`; a second row of one state is a duplicate.
+    fn set(&mut self, state: State, time: i64, row: u64) -> Result<(), String> {
+        if self.at(state).is_some() {
+            let id = format_guid(self.id);
+            return Err(format!("duplicate CorrelationId {id}: a second {} row", state.name()));
+        }
+        (self.time[state as usize], self.row[state as usize]) = (time, row);
+        Ok(())
+    }
+
+    /// Whether the connection's rows are all in: it ended, and it began in the log.
+    fn complete(&self) -> bool {
+        self.at(State::Completed).is_some()
+            && (self.at(State::Started).is_some() || self.at(State::Connected).is_some())
+    }
+
+    /// The login: Connected, or Started for a connection that never connected.
+    fn login(&self) -> Option<i64> {
+        self.at(State::Connected).or(self.at(State::Started))
+    }
+
+    /// Takes in the rows of `later`, a second gathering of the same connection (its rows came
+    /// after this one had ended, out of order or twice).
+    fn absorb(&mut self, later: &Pending) -> Result<(), RowError> {
+        for state in [State::Started, State::Connected, State::Completed] {
+            if let Some(t) = later.at(state) {
+                let row = later.row[state as usize];
+                self.set(state, t, row).map_err(|m| (row, m))?;
+            }
+        }
+        if self.host == NONE {
+            self.host = later.host;
+        }
+        self.predecessor = self.predecessor.or(later.predecessor);
+        Ok(())
+    }
+}
+
+/// The join of rows into connections. `open` holds the connections whose rows may still come
+/// (by `CorrelationId`, an index into `pending`): a connection leaves it once it has ended, so
+/// the table stays as small as the number of connections open at once and in the cache; the
+/// rare connection whose rows come after it ended (rows out of order, or duplicates) is
+/// gathered twice and merged, or refused, in [`Accumulator::finish`].
 #[derive(Default)]
 struct Accumulator {
-    by_id: HashMap<u128, u32>,
+    open: HashMap<u128, u32>,
     pending: Vec<Pending>,
     users: Interner,
     hosts: Interner,
@@ -280,116 +399,103 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn wvd_row(
+    fn wvd_row<'r>(
         &mut self,
         cols: &WvdColumns,
-        row: &ByteRecord,
-        line: u64,
+        field: impl Fn(usize) -> Cow<'r, [u8]>,
+        row: u64,
         offset: i64,
     ) -> Result<(), String> {
-        let id = guid(&row[cols.id]).ok_or_else(|| {
-            format!("CorrelationId {:?} is not a GUID", String::from_utf8_lossy(&row[cols.id]))
+        let id_text = field(cols.id);
+        let id = guid(&id_text).ok_or_else(|| {
+            format!("CorrelationId {:?} is not a GUID", String::from_utf8_lossy(&id_text))
         })?;
-        let state = State::parse(&row[cols.state])?;
-        let time = local_ms(&row[cols.time], offset)
-            .ok_or_else(|| bad_time("TimeGenerated", &row[cols.time]))?;
-        let index = match self.by_id.get(&id) {
-            Some(&i) => i,
-            None => {
-                let user = text(&row[cols.user], "UserName")?;
+        let state = State::parse(&field(cols.state))?;
+        let time_text = field(cols.time);
+        let time =
+            local_ms(&time_text, offset).ok_or_else(|| bad_time("TimeGenerated", &time_text))?;
+        let index = match self.open.entry(id) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let user = field(cols.user);
+                let user = text(&user, "UserName")?;
                 if user.is_empty() {
                     return Err("UserName is empty".to_string());
                 }
-                let user = self.users.id(user);
-                self.new_pending(id, user, line)
+                let index = self.pending.len() as u32;
+                e.insert(index);
+                self.pending.push(Pending::new(id, self.users.id(user), row));
+                index
             }
         };
         let p = &mut self.pending[index as usize];
-        if let Some(h) = cols.host.map(|i| &row[i]).filter(|h| !h.is_empty())
+        if let Some(h) = cols.host.map(&field).filter(|h| !h.is_empty())
             && p.host == NONE
         {
-            p.host = self.hosts.id(text(h, "SessionHostName")?);
+            p.host = self.hosts.id(text(&h, "SessionHostName")?);
         }
-        if let Some(pred) = cols.predecessor.map(|i| &row[i]).filter(|v| !v.is_empty()) {
-            let pred_id = guid(pred).ok_or_else(|| {
-                format!("PredecessorConnectionId {:?} is not a GUID", String::from_utf8_lossy(pred))
+        if let Some(pred) = cols.predecessor.map(&field).filter(|v| !v.is_empty()) {
+            let pred_id = guid(&pred).ok_or_else(|| {
+                format!(
+                    "PredecessorConnectionId {:?} is not a GUID",
+                    String::from_utf8_lossy(&pred)
+                )
             })?;
             p.predecessor = Some(pred_id);
         }
-        let slot = match state {
-            State::Started => &mut p.started,
-            State::Connected => &mut p.connected,
-            State::Completed => {
-                p.completed_line = line;
-                &mut p.completed
-            }
-        };
-        if *slot != UNSET {
-            return Err(format!(
-                "duplicate CorrelationId {}: a second {} row",
-                format_guid(id),
-                state.name()
-            ));
+        p.set(state, time, row)?;
+        if p.complete() {
+            self.open.remove(&id);
         }
-        *slot = time;
         Ok(())
     }
 
-    fn simple_row(&mut self, row: &ByteRecord, line: u64, offset: i64) -> Result<(), String> {
-        let user = text(&row[0], "user")?;
+    fn simple_row<'r>(
+        &mut self,
+        field: impl Fn(usize) -> Cow<'r, [u8]>,
+        row: u64,
+        offset: i64,
+    ) -> Result<(), String> {
+        let user = field(0);
+        let user = text(&user, "user")?;
         if user.is_empty() {
             return Err("user is empty".to_string());
         }
-        let start = local_ms(&row[1], offset).ok_or_else(|| bad_time("start", &row[1]))?;
-        let end = match &row[2] {
+        let start_text = field(1);
+        let start = local_ms(&start_text, offset).ok_or_else(|| bad_time("start", &start_text))?;
+        let end = match &*field(2) {
             b"" => UNSET,
             t => local_ms(t, offset).ok_or_else(|| bad_time("end", t))?,
         };
-        let user = self.users.id(user);
-        let id = self.pending.len() as u128;
-        let i = self.new_pending(id, user, line) as usize;
-        let p = &mut self.pending[i];
-        (p.started, p.connected, p.completed, p.completed_line) = (start, start, end, line);
+        let mut p = Pending::new(self.pending.len() as u128, self.users.id(user), row);
+        (p.time, p.row) = ([start, start, end], [row; 3]);
+        self.pending.push(p);
         Ok(())
     }
 
-    fn new_pending(&mut self, id: u128, user: u32, line: u64) -> u32 {
-        let index = self.pending.len() as u32;
-        self.by_id.insert(id, index);
-        self.pending.push(Pending {
-            started: UNSET,
-            connected: UNSET,
-            completed: UNSET,
-            completed_line: 0,
-            first_line: line,
-            user,
-            host: NONE,
-            predecessor: None,
-        });
-        index
-    }
-
     /// Checks each connection, moves the clock to simulated time and links reconnections.
-    fn finish(mut self, offset: i64) -> Result<ConnectionLog, LineError> {
-        let mut keep = Vec::with_capacity(self.pending.len());
+    fn finish(mut self, offset: i64) -> Result<ConnectionLog, RowError> {
+        let by_id = merge_by_id(&mut self.pending)?;
+        let mut keep = Vec::with_capacity(by_id.len());
         let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for (i, p) in self.pending.iter().enumerate() {
-            if p.started == UNSET && p.connected == UNSET {
+        for &(_, i) in &by_id {
+            let p = &self.pending[i as usize];
+            let Some(login) = p.login() else {
                 // Only a Completed row: the connection began before the log.
                 self.rows_skipped += 1;
                 continue;
-            }
+            };
             check_order(p)?;
-            let login = if p.connected != UNSET { p.connected } else { p.started };
-            for t in [p.started, p.connected, p.completed].into_iter().filter(|&t| t != UNSET) {
+            for t in p.time.into_iter().filter(|&t| t != UNSET) {
                 first = first.min(t);
                 last = last.max(t);
             }
-            keep.push((login, i as u32));
+            keep.push((login, i));
         }
         if keep.is_empty() {
             return Err((0, "has no connections to replay".to_string()));
         }
+        // Sorted by login, then by first appearance in the file.
         keep.sort_unstable();
         let origin = monday_on_or_before(first);
         let at = |t: i64| (t - origin) as SimTime;
@@ -405,30 +511,16 @@ impl Accumulator {
                 let p = &self.pending[i as usize];
                 LoggedConnection {
                     login: at(login),
-                    end: if p.completed == UNSET { OPEN } else { at(p.completed) },
+                    end: p.at(State::Completed).map_or(OPEN, at),
                     user: user_order[p.user as usize],
                     host: if p.host == NONE { NONE } else { host_order[p.host as usize] },
                     next: NONE,
                     continues: false,
-                    connected: p.connected != UNSET,
+                    connected: p.at(State::Connected).is_some(),
                 }
             })
             .collect();
-        for &(_, i) in &keep {
-            let p = &self.pending[i as usize];
-            let Some(pred) = p.predecessor.and_then(|id| self.by_id.get(&id)) else { continue };
-            let before = position[*pred as usize];
-            if before == NONE {
-                continue;
-            }
-            let me = position[i as usize];
-            if connections[before as usize].next != NONE {
-                let msg = format!(
-                    "a second connection continues PredecessorConnectionId {} (each connection has at most one reconnection)",
-                    format_guid(p.predecessor.unwrap_or_default())
-                );
-                return Err((p.first_line, msg));
-            }
+        for (before, me) in reconnections(&self.pending, &by_id, &position)? {
             connections[before as usize].next = me;
             connections[me as usize].continues = true;
         }
@@ -444,15 +536,81 @@ impl Accumulator {
     }
 }
 
-/// `Connected` after `Started`, `Completed` after `Connected` (or `Started`).
-fn check_order(p: &Pending) -> Result<(), LineError> {
-    if p.connected != UNSET && p.started != UNSET && p.connected < p.started {
-        return Err((p.first_line, "Connected before its Started".to_string()));
+/// Merges the gatherings of one `CorrelationId` into its first; gives every connection's
+/// (id, index), sorted by id. Of several problems, the one at the earliest row is reported.
+fn merge_by_id(pending: &mut [Pending]) -> Result<Vec<(u128, u32)>, RowError> {
+    let mut by_id: Vec<(u128, u32)> =
+        pending.iter().enumerate().map(|(i, p)| (p.id, i as u32)).collect();
+    by_id.sort_unstable();
+    let mut error: Option<RowError> = None;
+    by_id.dedup_by(|later, first| {
+        if later.0 != first.0 {
+            return false;
+        }
+        let later = std::mem::replace(&mut pending[later.1 as usize], Pending::new(0, 0, 0));
+        if let Err(e) = pending[first.1 as usize].absorb(&later)
+            && error.as_ref().is_none_or(|f| e.0 < f.0)
+        {
+            error = Some(e);
+        }
+        true
+    });
+    error.map_or(Ok(by_id), Err)
+}
+
+/// (predecessor, reconnection) positions in the connections: a sort-merge join of the
+/// `PredecessorConnectionId`s with the connections' ids, so the lookups go in order. A
+/// predecessor not in the log (it began before) leaves the reconnection a fresh login.
+fn reconnections(
+    pending: &[Pending],
+    by_id: &[(u128, u32)],
+    position: &[u32],
+) -> Result<Vec<(u32, u32)>, RowError> {
+    let mut wanted: Vec<(u128, u32)> = by_id
+        .iter()
+        .filter(|&&(_, i)| position[i as usize] != NONE)
+        .filter_map(|&(_, i)| pending[i as usize].predecessor.map(|pred| (pred, i)))
+        .collect();
+    wanted.sort_unstable();
+    let (mut links, mut k) = (Vec::with_capacity(wanted.len()), 0);
+    let mut error: Option<RowError> = None;
+    for pair in wanted.chunk_by(|a, b| a.0 == b.0) {
+        let pred = pair[0].0;
+        while k < by_id.len() && by_id[k].0 < pred {
+            k += 1;
+        }
+        if k == by_id.len() || by_id[k].0 != pred || position[by_id[k].1 as usize] == NONE {
+            continue;
+        }
+        if pair.len() > 1 {
+            let row = pending[pair[1].1 as usize].first_row;
+            let msg = format!(
+                "a second connection continues PredecessorConnectionId {} (each connection has at most one reconnection)",
+                format_guid(pred)
+            );
+            if error.as_ref().is_none_or(|e| row < e.0) {
+                error = Some((row, msg));
+            }
+            continue;
+        }
+        links.push((position[by_id[k].1 as usize], position[pair[0].1 as usize]));
     }
-    let begun = if p.connected != UNSET { p.connected } else { p.started };
-    if p.completed != UNSET && p.completed < begun {
-        let what = if p.connected != UNSET { "Connected" } else { "Started" };
-        return Err((p.completed_line, format!("Completed before its {what}")));
+    error.map_or(Ok(links), Err)
+}
+
+/// `Connected` after `Started`, `Completed` after `Connected` (or `Started`).
+fn check_order(p: &Pending) -> Result<(), RowError> {
+    let (started, connected) = (p.at(State::Started), p.at(State::Connected));
+    if let (Some(s), Some(c)) = (started, connected)
+        && c < s
+    {
+        return Err((p.row[State::Connected as usize], "Connected before its Started".to_string()));
+    }
+    if let (Some(begun), Some(end)) = (p.login(), p.at(State::Completed))
+        && end < begun
+    {
+        let what = if connected.is_some() { "Connected" } else { "Started" };
+        return Err((p.row[State::Completed as usize], format!("Completed before its {what}")));
     }
     Ok(())
 }
@@ -483,37 +641,6 @@ impl State {
             State::Connected => "Connected",
             State::Completed => "Completed",
         }
-    }
-}
-
-/// Names to dense ids, in order of first appearance; `sorted` renumbers them by name.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-}
-
-impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.ids.insert(name.into(), id);
-        self.names.push(name.into());
-        id
-    }
-
-    /// (new id of each old id, names sorted).
-    fn sorted(self) -> (Vec<u32>, Vec<String>) {
-        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut new_id = vec![0; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_id[old as usize] = new as u32;
-        }
-        let names = order.iter().map(|&old| self.names[old as usize].to_string()).collect();
-        (new_id, names)
     }
 }
 
@@ -552,20 +679,15 @@ fn monday_on_or_before(t: i64) -> i64 {
 /// A GUID (`8-4-4-4-12` hex digits, any case, optionally in braces) as a number.
 pub fn guid(v: &[u8]) -> Option<u128> {
     let v = v.strip_prefix(b"{").and_then(|v| v.strip_suffix(b"}")).unwrap_or(v);
-    if v.len() != 36 || [8, 13, 18, 23].iter().any(|&i| v[i] != b'-') {
+    if v.len() != 36 {
         return None;
     }
-    let mut n: u128 = 0;
-    for &b in v.iter().filter(|&&b| b != b'-') {
-        n = (n << 4) | u128::from((b as char).to_digit(16)?);
-    }
-    Some(n)
+    uuid::Uuid::try_parse_ascii(v).ok().map(|u| u.as_u128())
 }
 
 /// A number as a GUID, lower case.
 pub fn format_guid(n: u128) -> String {
-    let h = format!("{n:032x}");
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    uuid::Uuid::from_u128(n).hyphenated().to_string()
 }
 
 /// `±HH:MM` (or `Z`) as milliseconds.
@@ -589,6 +711,7 @@ pub fn parse_utc_offset(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     fn opts() -> ReadOptions {
         ReadOptions { format: LogFormat::Wvdconnections, utc_offset_ms: 0, host_pool: None }
@@ -624,7 +747,7 @@ mod tests {
         );
         let mut o = opts();
         o.utc_offset_ms = parse_utc_offset("+01:00").unwrap();
-        let log = read(text.as_bytes(), &o).unwrap();
+        let log = read(Cursor::new(&text), &o).unwrap();
         let c = log.connections[0];
         // Wednesday 08:30:05 local.
         assert_eq!(c.login, 2 * DAY + 8 * HOUR + 30 * 60_000 + 5_000);
@@ -644,7 +767,7 @@ mod tests {
             format!("2024-01-08T08:30:00Z,{a},Completed,bob,sh-1,,"),
             format!("2024-01-08T07:59:59Z,{a},Started,bob,sh-1,,"),
         ];
-        let log = read(format!("{HEAD}{}\n", rows.join("\n")).as_bytes(), &opts()).unwrap();
+        let log = read(Cursor::new(format!("{HEAD}{}\n", rows.join("\n"))), &opts()).unwrap();
         assert_eq!(log.connections.len(), 2);
         let (first, second) = (log.connections[0], log.connections[1]);
         assert_eq!(first.login, 8 * HOUR);
@@ -660,7 +783,7 @@ mod tests {
             "{HEAD}2024-01-08T08:00:00Z,{a},Started,carol,,,\n2024-01-08T08:00:01Z,{a},Completed,carol,,,\n",
             a = id(7)
         );
-        let log = read(text.as_bytes(), &opts()).unwrap();
+        let log = read(Cursor::new(&text), &opts()).unwrap();
         assert_eq!(log.failed(), 1);
         assert_eq!(log.connections[0].login, 8 * HOUR);
     }
@@ -676,9 +799,9 @@ mod tests {
         let text = format!("{HEAD}{}\n{}\n{}\n", row(1, "HP01"), row(2, "hp02"), row(3, "hp01"));
         let mut o = opts();
         o.host_pool = Some("hp01".into());
-        let log = read(text.as_bytes(), &o).unwrap();
+        let log = read(Cursor::new(&text), &o).unwrap();
         assert_eq!((log.connections.len(), log.rows_skipped), (2, 1));
-        let err = read(text.as_bytes(), &opts()).unwrap_err();
+        let err = read(Cursor::new(&text), &opts()).unwrap_err();
         assert_eq!(err.0, 3);
         assert!(err.1.contains("host_pool"), "{}", err.1);
     }
@@ -688,11 +811,67 @@ mod tests {
         let text = "user,start,end\nzed,2024-01-08T08:00:00,2024-01-08T09:00:00\namy,2024-01-08T08:10:00,\n";
         let mut o = opts();
         o.format = LogFormat::Simple;
-        let log = read(text.as_bytes(), &o).unwrap();
+        let log = read(Cursor::new(&text), &o).unwrap();
         assert_eq!(log.users, ["amy", "zed"]);
         assert_eq!(log.connections[0].user, 1);
         assert_eq!(log.connections[1].end, OPEN);
         assert_eq!(log.default_duration(), 10 * HOUR);
+    }
+
+    #[test]
+    fn rows_that_come_after_their_connection_ended_are_merged_into_it() {
+        let a = id(3);
+        let rows = [
+            format!("2024-01-08T08:00:00Z,{a},Started,dan,sh-1,,"),
+            format!("2024-01-08T09:00:00Z,{a},Completed,dan,sh-1,,"),
+            // The connection looked ended (Started and Completed): its Connected row comes late.
+            format!("2024-01-08T08:00:02Z,{a},Connected,dan,sh-1,,"),
+        ];
+        let log = read(Cursor::new(format!("{HEAD}{}\n", rows.join("\n"))), &opts()).unwrap();
+        assert_eq!(log.connections.len(), 1);
+        let c = log.connections[0];
+        assert!(c.connected);
+        assert_eq!((c.login, c.end), (8 * HOUR + 2_000, 9 * HOUR));
+    }
+
+    #[test]
+    fn a_connection_repeated_after_it_ended_is_a_duplicate_at_the_repeated_row() {
+        let a = id(4);
+        let row = |t: &str, state: &str| format!("2024-01-08T{t}Z,{a},{state},eve,sh-1,,\n");
+        let text = format!(
+            "{HEAD}{}{}{}{}",
+            row("08:00:00", "Started"),
+            row("08:00:01", "Connected"),
+            row("09:00:00", "Completed"),
+            row("10:00:00", "Connected")
+        );
+        let err = read(Cursor::new(text), &opts()).unwrap_err();
+        assert_eq!(err.0, 5, "{}", err.1);
+        assert!(err.1.contains("duplicate CorrelationId"), "{}", err.1);
+    }
+
+    #[test]
+    fn errors_name_the_line_past_blank_lines_and_line_breaks_inside_quotes() {
+        let bad = |sep: &str| {
+            let rows = [
+                HEAD.trim_end(),
+                "",
+                "",
+                &format!("2024-01-08T08:00:00Z,{},Finished,bob,,,", id(2)),
+            ];
+            read(Cursor::new(rows.join(sep) + sep), &opts()).unwrap_err().0
+        };
+        assert_eq!((bad("\n"), bad("\r\n")), (4, 4));
+        let text = format!(
+            "{HEAD}\n2024-01-08T08:00:00Z,{},Connected,\"al\nice\",,,\n2024-01-08T08:00:00Z,{},Finished,bob,,,\n",
+            id(1),
+            id(2)
+        );
+        let err = read(Cursor::new(text), &opts()).unwrap_err();
+        assert_eq!(
+            err,
+            (5, "unknown State \"Finished\": expected Started, Connected or Completed".into())
+        );
     }
 
     #[test]

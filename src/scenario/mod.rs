@@ -16,6 +16,7 @@ pub mod error;
 pub mod faults;
 pub mod input_file;
 pub mod instant;
+pub mod interner;
 pub mod names;
 pub mod personal;
 pub mod replay;

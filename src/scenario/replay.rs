@@ -3,6 +3,7 @@
 
 pub use super::connection_log::ReplaySpec;
 use super::connection_log::{self, ConnectionLog, LogFormat, ReadOptions};
+use super::personal::AssignmentSpec;
 use super::{Duration, Scenario, ScenarioError};
 use std::path::Path;
 use std::sync::Arc;
@@ -61,10 +62,36 @@ pub fn load_log(s: &mut Scenario, file: &str, cache: &LogCache) -> Result<(), Sc
     if s.duration.0 == 0 {
         s.duration = Duration(log.default_duration());
     }
+    if s.pool.assignments.from_log() {
+        s.pool.log_assignments = logged_assignments(&log, s.pool.multiple_desktops == Some(true));
+    }
     if let Some(spec) = &mut s.workload.replay {
         spec.log = Some(log);
     }
     Ok(())
+}
+
+/// `assignments = "from_log"`: each user gets the host of their first connection that has
+/// one (all the hosts they used, in order, with multiple desktops). A host has one owner:
+/// the first user seen on it keeps it, and a user whose hosts all went to others gets none
+/// and follows the pool's assignment rules, like a user with no host in the log.
+pub fn logged_assignments(log: &ConnectionLog, multiple_desktops: bool) -> Vec<AssignmentSpec> {
+    let mut owner = vec![connection_log::NONE; log.hosts.len()];
+    let mut has_host = vec![false; log.users.len()];
+    let mut out = Vec::new();
+    for c in log.connections.iter().filter(|c| c.host != connection_log::NONE) {
+        let (h, u) = (c.host as usize, c.user as usize);
+        if owner[h] != connection_log::NONE || (has_host[u] && !multiple_desktops) {
+            continue;
+        }
+        (owner[h], has_host[u]) = (c.user, true);
+        out.push(AssignmentSpec {
+            user: log.users[u].clone(),
+            host: log.hosts[h].clone(),
+            friendly_name: None,
+        });
+    }
+    out
 }
 
 /// Reads the log at `path`; the error names the file and the line.
@@ -97,10 +124,10 @@ pub(super) fn check(s: &Scenario) -> Result<(), (String, String)> {
             "a replay takes disconnects and reconnections from the log (PredecessorConnectionId); remove reconnect",
         );
     }
-    if s.pool.kind.is_personal() {
+    if s.pool.kind.is_personal() && s.autoscale.is_some() {
         return fail(
-            "workload.replay",
-            "replays run on pooled pools (personal pools are not supported yet)",
+            "autoscale",
+            "a replay on a personal pool does not support a scaling plan yet (a login waiting for its host to start would lose its logged length)",
         );
     }
     if w.replay.as_ref().is_some_and(|r| r.file.trim().is_empty()) {

@@ -8,7 +8,7 @@ use super::autoscale::{AutoscaleSpec, CostSpec};
 use super::balancer::LoadBalancer;
 use super::calendar::StartDate;
 use super::duration::Duration;
-use super::names::host_name;
+use super::names::{host_name, user_id, user_name};
 use super::personal::{
     AssignmentSpec, AssignmentType, BootTime, DEFAULT_BOOT_TIME, DesktopChoice, PersonalMode,
 };
@@ -123,15 +123,20 @@ pub struct PoolSpec {
     pub auto_assign_user: Option<bool>,
     /// RDS collections: owners are local admins (`-GrantAdministrativePrivilege`).
     pub grant_admin_privilege: Option<bool>,
-    /// Initial assignments, inline.
+    /// Initial assignments, inline, or `"from_log"`: each user of a replayed log gets the host
+    /// the log shows them on (`scenario/replay.rs`).
     #[serde(default)]
-    pub assignments: Vec<AssignmentSpec>,
+    pub assignments: PoolAssignments,
     /// Initial assignments from a CSV file `user,host[,friendly_name]`, relative to the
     /// scenario file.
     pub assignments_file: Option<String>,
     /// Rows read from `assignments_file` at load time, with their line numbers.
     #[serde(skip)]
     pub imported_assignments: Vec<(usize, AssignmentSpec)>,
+    /// With `assignments = "from_log"`: the assignments the replayed log shows, set at load
+    /// time.
+    #[serde(skip)]
+    pub log_assignments: Vec<AssignmentSpec>,
     /// Pooled Start VM on Connect: a login that finds no room starts a stopped host
     /// (`model/power.rs`). A personal pool sets it per phase of its scaling plan.
     pub start_vm_on_connect: Option<bool>,
@@ -175,7 +180,81 @@ impl PoolSpec {
     }
 }
 
+/// `[pool] assignments`: a list of `{ user, host }` tables, or `"from_log"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "a list of { user, host } tables or \"from_log\"")]
+pub enum PoolAssignments {
+    /// `[[pool.assignments]]` rows.
+    List(Vec<AssignmentSpec>),
+    /// `"from_log"`: from the replayed log's `SessionHostName`.
+    FromLog(FromLog),
+}
+
+/// The one word `"from_log"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FromLog {
+    /// Assignments from the log.
+    FromLog,
+}
+
+impl Default for PoolAssignments {
+    fn default() -> Self {
+        PoolAssignments::List(Vec::new())
+    }
+}
+
+impl PoolAssignments {
+    /// The inline rows (none for `"from_log"`).
+    pub fn list(&self) -> &[AssignmentSpec] {
+        match self {
+            PoolAssignments::List(v) => v,
+            PoolAssignments::FromLog(_) => &[],
+        }
+    }
+
+    /// Whether the key is set at all.
+    pub fn is_set(&self) -> bool {
+        matches!(self, PoolAssignments::FromLog(_)) || !self.list().is_empty()
+    }
+
+    /// `"from_log"`.
+    pub fn from_log(&self) -> bool {
+        matches!(self, PoolAssignments::FromLog(_))
+    }
+}
+
 impl Scenario {
+    /// The number of users: the replayed log's, or `[workload] users`.
+    pub fn user_count(&self) -> u32 {
+        match self.replayed_users() {
+            Some(names) => names.len() as u32,
+            None => self.workload.users.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+        }
+    }
+
+    /// The id of the user called `name`: a name of the replayed log, or `user0001`….
+    pub fn user_named(&self, name: &str) -> Option<u32> {
+        match self.replayed_users() {
+            Some(names) => names.binary_search_by(|n| n.as_str().cmp(name)).ok().map(|i| i as u32),
+            None => user_id(name, self.user_count()),
+        }
+    }
+
+    /// The name of user `id`.
+    pub fn user_called(&self, id: u32) -> String {
+        match self.replayed_users() {
+            Some(names) => names.get(id as usize).cloned().unwrap_or_default(),
+            None => user_name(id, self.user_count()),
+        }
+    }
+
+    /// The replayed log's user names, sorted (their ids are their places).
+    fn replayed_users(&self) -> Option<&[String]> {
+        let log = self.workload.replay.as_ref()?.log.as_ref()?;
+        Some(&log.users)
+    }
+
     /// Every update of the scenario, `[update]` or `[[updates]]`, in file order.
     pub fn all_updates(&self) -> &[UpdateSpec] {
         match &self.update {
@@ -225,14 +304,22 @@ impl PoolSpec {
     /// Every initial assignment: inline rows first, then the file's, each with the field that
     /// names it in errors.
     pub fn initial_assignments(&self) -> impl Iterator<Item = (String, &AssignmentSpec)> {
-        let inline =
-            self.assignments.iter().enumerate().map(|(i, a)| (format!("pool.assignments[{i}]"), a));
+        let inline = self
+            .assignments
+            .list()
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("pool.assignments[{i}]"), a));
         let file = self.assignments_file.as_deref().unwrap_or("");
         let imported = self
             .imported_assignments
             .iter()
             .map(move |(line, a)| (format!("pool.assignments_file ({file} line {line})"), a));
-        inline.chain(imported)
+        let logged = self
+            .log_assignments
+            .iter()
+            .map(|a| (format!("pool.assignments (from the log, user \"{}\")", a.user), a));
+        inline.chain(imported).chain(logged)
     }
 }
 

@@ -89,6 +89,34 @@ pub fn execute(
     stalled.into_inner().unwrap_or_else(|p| p.into_inner()).map_or(Ok(()), Err)
 }
 
+/// A unit's result: the point's number, the replication, its metrics and its windows'.
+pub type UnitResult = (usize, u32, MetricValues, Vec<MetricValues>);
+
+/// Runs the given `(job, replication)` units — a shard's share of the sweep — and returns each
+/// one's metrics with its point's number, in the order given. Once `cancel` is set no new
+/// replication starts and `Ok(None)` says the share is incomplete.
+pub fn execute_units(
+    jobs: &[PointJob],
+    units: &[(usize, u32)],
+    cancel: &AtomicBool,
+    on_replication: &(dyn Fn() + Sync),
+) -> Result<Option<Vec<UnitResult>>, (usize, Stall)> {
+    let done: Vec<Option<UnitResult>> = units
+        .par_iter()
+        .map(|&(j, r)| {
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let keep = Keep { detail: false, trace: false };
+            let out =
+                try_run_replication(&jobs[j].scenario, r, keep).map_err(|e| (jobs[j].index, e))?;
+            on_replication();
+            Ok(Some((jobs[j].index, r, out.metrics, out.windows)))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(done.into_iter().collect())
+}
+
 /// Stores a replication's metrics; returns the point's summaries when it was the last one.
 fn deposit(
     scenario: &Scenario,

@@ -2,7 +2,7 @@
 
 use super::rules::{Check, fail, known_host};
 use crate::scenario::actions::ActionSpec;
-use crate::scenario::names::{user_id, user_name};
+use crate::scenario::names::user_name;
 use crate::scenario::personal::{AssignmentType, DesktopChoice, MULTIPLE_DESKTOPS_RULE};
 use crate::scenario::spec::{PoolKind, PoolSpec, Scenario};
 
@@ -23,7 +23,13 @@ pub fn check(s: &Scenario) -> Check {
 /// The population, the one-session limit, the desktop choice and the Start VM on Connect keys.
 fn personal_keys(s: &Scenario) -> Check {
     let p = &s.pool;
-    if s.workload.users.is_none() {
+    if p.assignments.from_log() && s.workload.replay.is_none() {
+        return fail(
+            "pool.assignments",
+            "\"from_log\" takes the assignments from a replayed connection log: set workload.replay",
+        );
+    }
+    if s.workload.users.is_none() && s.workload.replay.is_none() {
         return fail(
             "workload.users",
             "personal pools need a named population: set workload.users (assignments name users user0001…)",
@@ -95,7 +101,7 @@ fn pooled_has_no_personal_keys(s: &Scenario) -> Check {
         ("desktop_choice", p.desktop_choice.is_some()),
         ("auto_assign_user", p.auto_assign_user.is_some()),
         ("grant_admin_privilege", p.grant_admin_privilege.is_some()),
-        ("assignments", !p.assignments.is_empty()),
+        ("assignments", p.assignments.is_set()),
         ("assignments_file", p.assignments_file.is_some()),
     ];
     if let Some((key, _)) = set.iter().find(|(_, on)| *on) {
@@ -188,22 +194,20 @@ fn host_index(s: &Scenario, host: &str, field: &str) -> Result<u32, (String, Str
 }
 
 fn user_index(s: &Scenario, user: &str, field: &str) -> Result<u32, (String, String)> {
-    let n = s.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
-    user_id(user, n).ok_or_else(|| {
-        (
-            field.to_string(),
-            format!(
-                "no user named \"{user}\" (users are {} to {})",
-                user_name(0, n),
-                user_name(n.saturating_sub(1), n)
-            ),
-        )
+    let n = s.user_count();
+    s.user_named(user).ok_or_else(|| {
+        let range = if s.workload.replay.is_some() {
+            "users are the replayed log's".to_string()
+        } else {
+            format!("users are {} to {}", user_name(0, n), user_name(n.saturating_sub(1), n))
+        };
+        (field.to_string(), format!("no user named \"{user}\" ({range})"))
     })
 }
 
 fn assignments_and_actions(s: &Scenario) -> Check {
     let p = &s.pool;
-    let users = s.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as usize;
+    let users = s.user_count() as usize;
     let mut st = StaticAssignments {
         owner: vec![None; p.host_count() as usize],
         desktops: vec![0; users],
@@ -239,8 +243,7 @@ fn assignments_and_actions(s: &Scenario) -> Check {
 }
 
 fn s_user_name(s: &Scenario, user: u32) -> String {
-    let n = s.workload.users.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
-    user_name(user, n)
+    s.user_called(user)
 }
 
 fn action(s: &Scenario, st: &mut StaticAssignments, i: usize) -> Check {

@@ -1,5 +1,6 @@
 //! Fitting a synthetic workload to a connection log (`poolsim fit`): how many users, how many
-//! logins in each hour of a weekday and of a weekend day, how long connections last
+//! logins in each hour of a weekday and of a weekend day — or a morning storm on weekdays where
+//! the data shows one (`storm.rs`) —, how long connections last
 //! (lognormal or exponential, whichever is closer by the Kolmogorov–Smirnov distance), how
 //! often a connection ends in a disconnect and how long the user is away. Pure: the log comes
 //! in, numbers and scenario text go out.
@@ -8,7 +9,12 @@ use crate::engine::SimTime;
 use crate::engine::time::{DAY, HOUR, day_of_week, hour_of_day, is_weekend};
 use crate::scenario::Duration;
 use crate::scenario::connection_log::{ConnectionLog, NONE, OPEN};
+pub use ks::ks;
 use statrs::distribution::{ContinuousCDF, Exp, LogNormal};
+pub use storm::StormFit;
+
+pub mod ks;
+pub mod storm;
 
 /// A fitted length distribution and how far it is from the data.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +55,14 @@ impl LengthFit {
 pub struct Fit {
     /// Distinct users.
     pub users: usize,
-    /// Fresh logins (not reconnections) per hour of a weekday, averaged over the log's weekdays.
+    /// Fresh logins (not reconnections) per hour of a weekday, averaged over the log's weekdays;
+    /// with a storm, those outside its window (each hour's rate taken from the part of the hour
+    /// the window leaves).
     pub weekday: [f64; 24],
+    /// The candidate weekday storm (see `storm.rs`; a scenario has it when `chosen`).
+    pub storm: Option<StormFit>,
+    /// Logins of each weekday storm beyond the background profile's, when a storm is chosen.
+    pub storm_logins: f64,
     /// The same for Saturdays and Sundays.
     pub weekend: [f64; 24],
     /// Length of a connection (Connected to Completed).
@@ -74,7 +86,14 @@ pub struct Fit {
 /// Fits `log`.
 pub fn fit(log: &ConnectionLog) -> Fit {
     let duration = log.default_duration();
-    let (weekday, weekend) = hourly_profiles(log, duration);
+    let fresh_weekday = log.connections.iter().filter(|c| !c.continues && !is_weekend(c.login));
+    let storm = storm::detect(fresh_weekday.map(|c| c.login % DAY).collect());
+    let chosen = storm.filter(StormFit::chosen);
+    let (weekday, weekend, weekdays) = hourly_profiles(log, duration, chosen.as_ref());
+    let storm_logins = chosen.map_or(0.0, |s| {
+        let background: f64 = (0..24).map(|h| weekday[h] * storm::overlap(&s, h)).sum();
+        (s.inside as f64 / weekdays.max(1.0) - background).max(0.0)
+    });
     let lengths: Vec<f64> = log
         .connections
         .iter()
@@ -94,6 +113,8 @@ pub fn fit(log: &ConnectionLog) -> Fit {
     Fit {
         users: log.users.len(),
         weekday,
+        storm,
+        storm_logins,
         weekend,
         session: fit_lengths(lengths),
         disconnect_probability: if ended == 0 { 0.0 } else { continued as f64 / ended as f64 },
@@ -106,18 +127,34 @@ pub fn fit(log: &ConnectionLog) -> Fit {
     }
 }
 
-/// Fresh logins per hour of day, averaged over the weekdays and weekend days in [0, duration).
-fn hourly_profiles(log: &ConnectionLog, duration: SimTime) -> ([f64; 24], [f64; 24]) {
+/// Fresh logins per hour of day, averaged over the weekdays and weekend days in
+/// [0, duration), and the number of weekdays. With a `storm`, weekday logins inside its window
+/// are left out and each hour's count is scaled to the whole hour from the part the window
+/// leaves (an hour the window covers almost entirely gets no background).
+fn hourly_profiles(
+    log: &ConnectionLog,
+    duration: SimTime,
+    storm: Option<&StormFit>,
+) -> ([f64; 24], [f64; 24], f64) {
     let (mut wd, mut we) = ([0.0; 24], [0.0; 24]);
     for c in log.connections.iter().filter(|c| !c.continues) {
-        let counts = if is_weekend(c.login) { &mut we } else { &mut wd };
-        counts[hour_of_day(c.login)] += 1.0;
+        if is_weekend(c.login) {
+            we[hour_of_day(c.login)] += 1.0;
+        } else if !storm.is_some_and(|s| s.contains((c.login % DAY) as f64)) {
+            wd[hour_of_day(c.login)] += 1.0;
+        }
+    }
+    if let Some(s) = storm {
+        for (h, v) in wd.iter_mut().enumerate() {
+            let left = 1.0 - storm::overlap(s, h);
+            *v = if left < 0.05 { 0.0 } else { *v / left };
+        }
     }
     let days = duration.div_ceil(DAY);
     let weekend_days = (0..days).filter(|d| day_of_week(d * DAY) >= 5).count() as f64;
     let weekdays = days as f64 - weekend_days;
     let per_day = |v: [f64; 24], n: f64| v.map(|x| if n > 0.0 { x / n } else { 0.0 });
-    (per_day(wd, weekdays), per_day(we, weekend_days))
+    (per_day(wd, weekdays), per_day(we, weekend_days), weekdays)
 }
 
 /// Most sessions at once, overall and on one host. A session holds its slot from its first
@@ -165,15 +202,6 @@ pub fn fit_lengths(mut x: Vec<f64>) -> Option<LengthFit> {
     Some(LengthFit { mean, ks_exponential, mu, sigma, ks_lognormal, n: x.len() })
 }
 
-/// The Kolmogorov–Smirnov distance between sorted data `x` and a CDF.
-pub fn ks(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-    let n = x.len() as f64;
-    x.iter().enumerate().fold(0.0, |d, (i, &v)| {
-        let f = cdf(v);
-        d.max(f - i as f64 / n).max((i + 1) as f64 / n - f)
-    })
-}
-
 /// A runnable scenario with the fitted workload, on a pool like the log's.
 pub fn scenario_toml(f: &Fit, name: &str, source: &str) -> String {
     let d = |ms: f64| Duration(((ms / 1000.0).round() as SimTime).max(1) * 1000).to_string();
@@ -189,6 +217,21 @@ pub fn scenario_toml(f: &Fit, name: &str, source: &str) -> String {
         ),
         Some(s) => format!("{{ dist = \"exponential\", mean = \"{}\" }}", d(s.mean)),
         None => "{ dist = \"exponential\", mean = \"1h\" }".to_string(),
+    };
+    let profile = format!(
+        "{{ kind = \"profile\", per_hour = {}, weekend = {} }}",
+        list(&f.weekday),
+        list(&f.weekend)
+    );
+    // A profile needs some weekday logins: a storm that holds them all stands alone (and a
+    // weekend profile beside it would have no weekday half to go with).
+    let background = f.weekday.iter().any(|&x| format!("{x:.3}") != "0.000");
+    let arrivals = match f.storm.filter(StormFit::chosen) {
+        Some(s) if background => {
+            format!("[\n  {},\n  {profile},\n]", storm_toml(&s, f.storm_logins))
+        }
+        Some(s) => storm_toml(&s, f.storm_logins),
+        None => profile,
     };
     let reconnect = match f.reconnect_mean {
         Some(m) if f.disconnect_probability > 0.0 => format!(
@@ -211,15 +254,27 @@ pub fn scenario_toml(f: &Fit, name: &str, source: &str) -> String {
          max_sessions = {limit}\n\n\
          [workload]\n\
          users = {users}\n\
-         arrivals = {{ kind = \"profile\", per_hour = {wd}, weekend = {we} }}\n\
+         arrivals = {arrivals}\n\
          session = {session}\n\
          {reconnect}",
         duration = Duration(f.duration),
         hosts = f.hosts,
         limit = f.peak_per_host.max(1),
         users = f.users.max(1),
-        wd = list(&f.weekday),
-        we = list(&f.weekend),
+    )
+}
+
+/// The `storm` arrival kind of `s`: its window to the minute, on weekdays.
+fn storm_toml(s: &StormFit, logins: f64) -> String {
+    let minute = 60_000.0;
+    let start = (s.start() / minute).round().max(0.0) as u64;
+    let window = ((s.window() / minute).round() as u64).max(1);
+    format!(
+        "{{ kind = \"storm\", users = {}, start = \"{:02}:{:02}\", window = \"{}\", shape = \"normal\", days = \"weekdays\" }}",
+        logins.round().max(1.0),
+        start / 60,
+        start % 60,
+        Duration(window * 60_000)
     )
 }
 
