@@ -220,15 +220,20 @@ duration = "3d"
 [pool]
 kind = "personal"
 hosts = 4
-start_vm_on_connect = true
-initially_stopped = true
-boot_time = { dist = "fixed", value = "2m" }
-stop_when_idle = "1m"
 [workload]
 users = 4
 arrivals = { kind = "poisson", rate_per_hour = 1 }
 session = { dist = "fixed", value = "30m" }
 logon = { dist = "fixed", value = "30s" }
+[autoscale]
+boot_time = { dist = "fixed", value = "2m" }
+[[autoscale.schedules]]
+name = "daily"
+days = "daily"
+ramp_up = { start = "06:00", on_logoff = { wait = "1m", action = "deallocate" } }
+peak = { start = "09:00", on_logoff = { wait = "1m", action = "deallocate" } }
+ramp_down = { start = "17:00", on_logoff = { wait = "1m", action = "deallocate" } }
+off_peak = { start = "20:00", on_logoff = { wait = "1m", action = "deallocate" } }
 "#;
     let out = run(&scenario(text));
     // Hosts stop a minute after their user leaves, so every login boots its host first:
