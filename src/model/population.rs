@@ -82,10 +82,7 @@ impl Population {
                 pos[user as usize] = ONLINE;
                 return;
             }
-            offline.swap_remove(p as usize);
-            if let Some(&moved) = offline.get(p as usize) {
-                pos[moved as usize] = p;
-            }
+            take_out(offline, pos, p);
             pos[user as usize] = ONLINE;
         }
     }
@@ -114,10 +111,7 @@ impl Population {
         if p == ONLINE || p == AWAY {
             return;
         }
-        offline.swap_remove(p as usize);
-        if let Some(&moved) = offline.get(p as usize) {
-            pos[moved as usize] = p;
-        }
+        take_out(offline, pos, p);
         pos[user as usize] = AWAY;
     }
 
@@ -157,6 +151,14 @@ impl Population {
             Some(n) => user_name(user, n),
             None => format!("u{user}"),
         }
+    }
+}
+
+/// Removes the offline list's entry at `p` in O(1): the last entry moves into its place.
+fn take_out(offline: &mut Vec<UserId>, pos: &mut [u32], p: u32) {
+    offline.swap_remove(p as usize);
+    if let Some(&moved) = offline.get(p as usize) {
+        pos[moved as usize] = p;
     }
 }
 
