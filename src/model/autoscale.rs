@@ -20,6 +20,7 @@ use crate::engine::SimTime;
 use crate::engine::time::DAY;
 use crate::scenario::LoadBalancer;
 use crate::scenario::autoscale::StopHostsWhen;
+use std::collections::BTreeSet;
 
 /// A phase of a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,6 +286,58 @@ fn may_scale_in(r: &PhaseRules, c: &Counts, limit: u32, min: u32) -> bool {
         && !over_threshold(c.sessions, fewer, limit, r.threshold_pct)
 }
 
+/// The hosts an evaluation looks at, by the questions it asks of them: a slice of views
+/// answers by scanning; the power feature answers from the pool's power index, so a large
+/// pool's evaluation costs what it decides rather than the pool's size. Every answer is in
+/// host order, which keeps the decisions (and the tie draws) the same either way.
+pub trait Hosts {
+    /// Hosts in the pool, deleted ones included.
+    fn host_count(&self) -> usize;
+    /// Host `i` as the scaler sees it.
+    fn view(&self, i: HostId) -> HostView;
+    /// The counts of every host.
+    fn counts(&self) -> Counts;
+    /// At least the hosts the scaler drained, in host order.
+    fn drained(&self) -> impl Iterator<Item = HostId> + '_;
+    /// At least the deallocated hosts, in host order.
+    fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_;
+    /// At least the running undrained hosts as `(sessions, host)`, in that order.
+    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_;
+}
+
+impl Hosts for [HostView] {
+    fn host_count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, i: HostId) -> HostView {
+        self[i as usize]
+    }
+
+    fn counts(&self) -> Counts {
+        counts(self)
+    }
+
+    fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
+        (0..self.len() as HostId).filter(|&i| self[i as usize].ours)
+    }
+
+    fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
+        (0..self.len() as HostId).filter(|&i| self[i as usize].power == Power::Stopped)
+    }
+
+    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
+        let mut open: Vec<(u32, HostId)> = (0..self.len() as HostId)
+            .map(|i| (self[i as usize].sessions, i))
+            .filter(|&(_, i)| {
+                self[i as usize].undrained && self[i as usize].power == Power::Running
+            })
+            .collect();
+        open.sort_unstable();
+        open.into_iter()
+    }
+}
+
 /// One evaluation of a scaling plan in phase `r`: the steps, each with its reason.
 /// `ramp_down_left` is the time until ramp-down ends (a forced log-off is only planned if its
 /// wait fits); `tie` picks among `n` equally loaded hosts (MODEL.md: ties at random).
@@ -294,24 +347,24 @@ fn may_scale_in(r: &PhaseRules, c: &Counts, limit: u32, min: u32) -> bool {
 /// started, up to the maximum size; a host scale-in sheds empty is deleted rather than
 /// deallocated while the pool is above its minimum size, and deallocated hosts above it are
 /// deleted too; the minimum percentage applies to the minimum size (MODEL.md).
-pub fn decide(
+pub fn decide<H: Hosts + ?Sized>(
     r: &PhaseRules,
-    hosts: &[HostView],
+    hosts: &H,
     limit: u32,
     ramp_down_left: Option<SimTime>,
     creating: u32,
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
-    let mut c = counts(hosts);
+    let mut c = hosts.counts();
     c.open += u64::from(creating);
     c.on += creating;
     c.size += creating;
-    let min = min_hosts(r.min_pct, r.pool_size.map_or(hosts.len() as u32, |(min, _)| min));
+    let min = min_hosts(r.min_pct, r.pool_size.map_or(hosts.host_count() as u32, |(min, _)| min));
     let mut out = scale_out(r, hosts, limit, min, &mut c);
     if !out.is_empty() {
         return out;
     }
-    out.extend(stop_drained(r, hosts.iter().enumerate().map(|(i, h)| (i as HostId, *h))));
+    out.extend(stop_drained(r, hosts.drained().map(|i| (i, hosts.view(i)))));
     if r.phase != Phase::RampUp {
         out.extend(scale_in(r, hosts, limit, min, &mut c, ramp_down_left, tie));
     }
@@ -321,31 +374,40 @@ pub fn decide(
 
 /// Dynamic method: deallocated hosts the scaler may move are deleted, last first, while the
 /// pool is above its minimum size.
-fn delete_stopped(r: &PhaseRules, hosts: &[HostView], c: &mut Counts) -> Vec<Decision> {
+fn delete_stopped<H: Hosts + ?Sized>(r: &PhaseRules, hosts: &H, c: &mut Counts) -> Vec<Decision> {
     let Some((min_size, _)) = r.pool_size else { return Vec::new() };
     let mut out = Vec::new();
-    for i in (0..hosts.len()).rev() {
+    for i in hosts.stopped().rev() {
         if c.size <= min_size {
             break;
         }
-        if hosts[i].movable && hosts[i].power == Power::Stopped {
+        let h = hosts.view(i);
+        if h.movable && h.power == Power::Stopped {
             c.size -= 1;
             let why =
                 format!("{}: {} hosts > minimum pool size {min_size}", r.phase.name(), c.size + 1);
-            out.push((Step::Delete(i as HostId), why));
+            out.push((Step::Delete(i), why));
         }
     }
     out
 }
 
-fn scale_out(
+fn scale_out<H: Hosts + ?Sized>(
     r: &PhaseRules,
-    hosts: &[HostView],
+    hosts: &H,
     limit: u32,
     min: u32,
     c: &mut Counts,
 ) -> Vec<Decision> {
-    let mut taken = vec![false; hosts.len()];
+    let mut undrained = BTreeSet::new();
+    // Starts take the startable hosts in host order, so one pass over them serves every step.
+    let mut startable = hosts
+        .stopped()
+        .filter(|&i| {
+            let h = hosts.view(i);
+            h.movable && h.power == Power::Stopped
+        })
+        .peekable();
     let mut out = Vec::new();
     loop {
         let over = over_threshold(c.sessions, c.open, limit, r.threshold_pct);
@@ -364,25 +426,28 @@ fn scale_out(
         } else {
             format!("{}: {} hosts on < minimum {} ({}%)", r.phase.name(), c.on, min, r.min_pct)
         };
-        let undrain = (0..hosts.len())
-            .filter(|&i| !taken[i] && hosts[i].ours && hosts[i].power == Power::Running)
-            .max_by_key(|&i| (hosts[i].sessions, std::cmp::Reverse(i)));
-        let start = || {
-            (0..hosts.len())
-                .find(|&i| !taken[i] && hosts[i].movable && hosts[i].power == Power::Stopped)
-        };
-        let step = match (undrain, start(), r.pool_size) {
-            (Some(i), _, _) => Step::Undrain(i as HostId),
-            (None, Some(i), _) => Step::Start(i as HostId),
+        let undrain = hosts
+            .drained()
+            .filter(|i| !undrained.contains(i))
+            .map(|i| (i, hosts.view(i)))
+            .filter(|(_, h)| h.ours && h.power == Power::Running)
+            .max_by_key(|&(i, h)| (h.sessions, std::cmp::Reverse(i)))
+            .map(|(i, _)| i);
+        let step = match (undrain, startable.peek().copied(), r.pool_size) {
+            (Some(i), _, _) => {
+                undrained.insert(i);
+                Step::Undrain(i)
+            }
+            (None, Some(i), _) => {
+                startable.next();
+                Step::Start(i)
+            }
             (None, None, Some((_, max))) if c.size < max => {
                 c.size += 1;
                 Step::Create
             }
             _ => return out,
         };
-        if let Step::Undrain(h) | Step::Start(h) = step {
-            taken[h as usize] = true;
-        }
         c.open += 1;
         c.on += 1;
         out.push((step, why));
@@ -415,9 +480,9 @@ fn stop_when_name(r: &PhaseRules) -> &'static str {
     }
 }
 
-fn scale_in(
+fn scale_in<H: Hosts + ?Sized>(
     r: &PhaseRules,
-    hosts: &[HostView],
+    hosts: &H,
     limit: u32,
     min: u32,
     c: &mut Counts,
@@ -425,32 +490,28 @@ fn scale_in(
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
     let mut out = Vec::new();
-    if !may_scale_in(r, c, limit, min) {
-        return out;
-    }
-    // Candidates once, in host order; each step takes one of those tied for fewest sessions.
-    let mut candidates: Vec<usize> = (0..hosts.len())
-        .filter(|&i| {
-            let h = &hosts[i];
-            h.movable && h.undrained && h.power == Power::Running
-        })
-        .collect();
+    let mut taken = BTreeSet::new();
     loop {
         if !may_scale_in(r, c, limit, min) {
             return out;
         }
-        let Some(fewest) = candidates.iter().map(|&i| hosts[i].sessions).min() else {
+        // The candidates, fewest sessions first and in host order; each step takes one of
+        // those tied for fewest.
+        let candidates = || {
+            hosts.open_by_load().filter(|(_, i)| {
+                let h = hosts.view(*i);
+                h.movable && h.undrained && h.power == Power::Running && !taken.contains(i)
+            })
+        };
+        let Some((fewest, _)) = candidates().next() else {
             return out;
         };
-        let tied = candidates.iter().filter(|&&i| hosts[i].sessions == fewest).count();
+        let tied = candidates().take_while(|&(n, _)| n == fewest).count();
         let pick = if tied > 1 { tie(tied) } else { 0 };
-        let at = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| hosts[**i].sessions == fewest)
-            .nth(pick)
-            .map_or(0, |(at, _)| at);
-        let i = candidates.remove(at);
+        let Some((_, host)) = candidates().nth(pick) else {
+            return out;
+        };
+        taken.insert(host);
         c.open -= 1;
         c.on -= 1;
         let why = format!(
@@ -460,7 +521,6 @@ fn scale_in(
             r.threshold_pct,
             used_pct(c.sessions, c.open, limit)
         );
-        let host = i as HostId;
         if fewest == 0 {
             let delete = r.pool_size.is_some_and(|(min_size, _)| c.size > min_size);
             c.size -= u32::from(delete);
@@ -478,6 +538,28 @@ fn scale_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tests' pools are vectors: they answer as the slice does.
+    impl Hosts for Vec<HostView> {
+        fn host_count(&self) -> usize {
+            self.len()
+        }
+        fn view(&self, i: HostId) -> HostView {
+            self[i as usize]
+        }
+        fn counts(&self) -> Counts {
+            counts(self)
+        }
+        fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
+            self.as_slice().drained()
+        }
+        fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
+            self.as_slice().stopped()
+        }
+        fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
+            self.as_slice().open_by_load()
+        }
+    }
     use crate::engine::time::{HOUR, MINUTE};
 
     fn rules(phase: Phase, min_pct: u32, threshold_pct: u32) -> PhaseRules {

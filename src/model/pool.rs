@@ -9,6 +9,7 @@ use crate::engine::SimTime;
 use crate::engine::rng::SimRng;
 use crate::scenario::LoadBalancer;
 use crate::scenario::names::host_name;
+use std::collections::BTreeSet;
 
 /// Counts that describe the pool at an instant; kept up to date incrementally.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,6 +69,117 @@ struct Contribution {
     stopped: u64,
 }
 
+/// The power index a scaling plan reads (kept only when one asks, see
+/// [`Pool::keep_power_index`]): deallocated hosts, and running hosts open for new sessions by
+/// session count, each in host order, and how many hosts run or start — so an evaluation
+/// finds the host to start, drain or stop without looking at every host.
+#[derive(Default)]
+struct PowerIndex {
+    stopped: BTreeSet<HostId>,
+    /// Per session count, a bit per host: Available and not in drain mode.
+    open: Vec<Vec<u64>>,
+    open_len: u64,
+    available: u64,
+    starting: u64,
+    /// Per host: its status and its key in `open` when last filed.
+    entries: Vec<Option<(HostStatus, Option<u32>)>>,
+}
+
+impl PowerIndex {
+    /// Re-files host `id` as it now is.
+    fn file(&mut self, id: HostId, h: &Host) {
+        let open = (h.status == HostStatus::Available && !h.drain).then(|| h.session_count());
+        let i = id as usize;
+        if self.entries.len() <= i {
+            self.entries.resize(i + 1, None);
+        }
+        if let Some((status, key)) = self.entries[i] {
+            if (status, key) == (h.status, open) {
+                return;
+            }
+            self.count(id, status, key, false);
+        }
+        self.count(id, h.status, open, true);
+        self.entries[i] = Some((h.status, open));
+    }
+
+    /// Adds (`add`) or removes host `id` with `status` and `open` key.
+    fn count(&mut self, id: HostId, status: HostStatus, open: Option<u32>, add: bool) {
+        let step = |n: &mut u64, on: bool| {
+            if on {
+                *n = if add { *n + 1 } else { *n - 1 };
+            }
+        };
+        step(&mut self.available, status == HostStatus::Available);
+        step(&mut self.starting, status == HostStatus::Starting);
+        if status == HostStatus::Shutdown {
+            if add {
+                self.stopped.insert(id);
+            } else {
+                self.stopped.remove(&id);
+            }
+        }
+        if let Some(n) = open {
+            let (n, word, bit) = (n as usize, id as usize / 64, 1u64 << (id % 64));
+            if self.open.len() <= n {
+                self.open.resize(n + 1, Vec::new());
+            }
+            let words = &mut self.open[n];
+            if words.len() <= word {
+                words.resize(word + 1, 0);
+            }
+            if add {
+                words[word] |= bit;
+                self.open_len += 1;
+            } else {
+                words[word] &= !bit;
+                self.open_len -= 1;
+            }
+        }
+    }
+}
+
+/// What the power index says of the pool (see [`Pool::power_index`]).
+pub struct PowerIndexView<'p> {
+    index: &'p PowerIndex,
+}
+
+impl<'p> PowerIndexView<'p> {
+    /// Deallocated hosts, in host order.
+    pub fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + 'p {
+        self.index.stopped.iter().copied()
+    }
+
+    /// Available hosts not in drain mode as `(sessions, host)`, fewest sessions first, then
+    /// in host order.
+    pub fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + 'p {
+        self.index.open.iter().enumerate().flat_map(|(n, words)| {
+            words.iter().enumerate().flat_map(move |(w, &bits)| {
+                let set = std::iter::successors((bits != 0).then_some(bits), |&b| {
+                    let rest = b & (b - 1);
+                    (rest != 0).then_some(rest)
+                });
+                set.map(move |b| (n as u32, (w * 64) as HostId + HostId::from(b.trailing_zeros())))
+            })
+        })
+    }
+
+    /// Available hosts not in drain mode.
+    pub fn open(&self) -> u64 {
+        self.index.open_len
+    }
+
+    /// Available hosts, drained or not.
+    pub fn available(&self) -> u64 {
+        self.index.available
+    }
+
+    /// Hosts powering on.
+    pub fn starting(&self) -> u64 {
+        self.index.starting
+    }
+}
+
 /// A host pool.
 pub struct Pool {
     hosts: Vec<Host>,
@@ -76,6 +188,7 @@ pub struct Pool {
     balancer: Balancer,
     sessions: SessionTable,
     gauges: Gauges,
+    power_index: Option<PowerIndex>,
 }
 
 impl Pool {
@@ -88,11 +201,26 @@ impl Pool {
             balancer: Balancer::new(algorithm),
             sessions: SessionTable::default(),
             gauges: Gauges::default(),
+            power_index: None,
         };
         for i in 0..count {
             pool.add_host(Host::new(host_name(prefix, u64::from(i))));
         }
         pool
+    }
+
+    /// From now on, keeps the power index a scaling plan reads ([`Pool::power_index`]); pools without a plan do not pay for it.
+    pub fn keep_power_index(&mut self) {
+        let mut index = PowerIndex::default();
+        for (i, h) in self.hosts.iter().enumerate() {
+            index.file(i as HostId, h);
+        }
+        self.power_index = Some(index);
+    }
+
+    /// The power index, when kept.
+    pub fn power_index(&self) -> Option<PowerIndexView<'_>> {
+        self.power_index.as_ref().map(|index| PowerIndexView { index })
     }
 
     /// Adds a host and returns its id.
@@ -308,6 +436,9 @@ impl Pool {
             (tier, h.session_count())
         });
         self.balancer.set(id, entry);
+        if let Some(index) = &mut self.power_index {
+            index.file(id, h);
+        }
     }
 }
 
@@ -351,5 +482,53 @@ mod tests {
         for (i, &s) in p.host(0).sessions.iter().enumerate() {
             assert_eq!(p.session(s).unwrap().pos_in_host as usize, i);
         }
+    }
+
+    /// What the power index says, checked against a scan of every host.
+    fn index_matches_a_scan(p: &Pool) {
+        let ix = p.power_index().expect("kept");
+        let hosts = p.hosts().iter().enumerate().map(|(i, h)| (i as HostId, h));
+        let stopped: Vec<_> =
+            hosts.clone().filter(|(_, h)| h.status == HostStatus::Shutdown).map(|x| x.0).collect();
+        assert_eq!(ix.stopped().collect::<Vec<_>>(), stopped);
+        assert_eq!(ix.stopped().rev().count(), stopped.len());
+        let mut open: Vec<_> = hosts
+            .clone()
+            .filter(|(_, h)| h.status == HostStatus::Available && !h.drain)
+            .map(|(i, h)| (h.session_count(), i))
+            .collect();
+        open.sort();
+        assert_eq!(ix.open_by_load().collect::<Vec<_>>(), open);
+        assert_eq!(ix.open(), open.len() as u64);
+        let with = |s| hosts.clone().filter(|(_, h)| h.status == s).count() as u64;
+        assert_eq!(ix.available(), with(HostStatus::Available));
+        assert_eq!(ix.starting(), with(HostStatus::Starting));
+    }
+
+    #[test]
+    fn the_power_index_follows_host_changes() {
+        // 70 hosts: the open hosts span two bitset words.
+        let mut p = Pool::new(70, "sh", 3, LoadBalancer::DepthFirst);
+        assert!(p.power_index().is_none(), "kept only when asked for");
+        p.set_status(3, HostStatus::Shutdown);
+        p.keep_power_index();
+        index_matches_a_scan(&p);
+        let a = p.open_session(65, 1, 0);
+        let _b = p.open_session(65, 2, 0);
+        let _c = p.open_session(2, 3, 0);
+        index_matches_a_scan(&p);
+        assert_eq!(p.power_index().unwrap().open_by_load().last(), Some((2, 65)));
+        p.set_drain(2, true);
+        p.set_status(64, HostStatus::Starting);
+        p.set_status(3, HostStatus::Available);
+        p.set_status(10, HostStatus::Shutdown);
+        p.close_session(a);
+        index_matches_a_scan(&p);
+        p.close_all_sessions(65);
+        p.set_drain(2, false);
+        p.update_host(5, |h| h.status = HostStatus::Deleted);
+        let added = p.add_host(Host::new("sh-70".into()));
+        p.set_status(added, HostStatus::Shutdown);
+        index_matches_a_scan(&p);
     }
 }

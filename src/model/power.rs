@@ -27,7 +27,7 @@ use super::failure::FailureReason;
 use super::feature::{Feature, Routed};
 use super::host::{HostId, HostStatus};
 use super::lifecycle;
-use super::pool::{Gauges, Pool};
+use super::pool::{Gauges, Pool, PowerIndexView};
 use super::scaling_script;
 use super::session::{SessionState, UserId};
 use super::streams;
@@ -57,8 +57,6 @@ pub struct Power<'c> {
     ours: Vec<bool>,
     /// The hosts drained by the scaler, in host order.
     ours_list: BTreeSet<HostId>,
-    /// The hosts as the last full evaluation saw them (kept to reuse the allocation).
-    views_buf: Vec<HostView>,
     /// Per host: drains so far (a force log-off names the drain it belongs to).
     drains: Vec<u32>,
     /// Per host: logins waiting for it to boot, with when they started waiting.
@@ -98,6 +96,9 @@ impl<'c> Power<'c> {
                 pool.set_status(h as HostId, HostStatus::Shutdown);
             }
         }
+        if matches!(p.scaler, Some(Scaler::Plan(_))) {
+            pool.keep_power_index();
+        }
         let rng = |src| stream(cfg.seed, replication, src);
         Some(Self {
             cfg: p,
@@ -108,7 +109,6 @@ impl<'c> Power<'c> {
             excluded,
             ours: vec![false; hosts],
             ours_list: BTreeSet::new(),
-            views_buf: Vec::new(),
             drains: vec![0; hosts],
             waiters: vec![Vec::new(); hosts],
             evaluation_pending: false,
@@ -231,33 +231,9 @@ impl<'c> Power<'c> {
         (0..pool.hosts().len()).map(|i| self.view(pool, i as HostId)).collect()
     }
 
-    /// Host `id` as the scaler sees it. A host counts as the scaler's only while it is still
-    /// drained (an update's end or an admin undrains it).
+    /// Host `id` as the scaler sees it.
     fn view(&self, pool: &Pool, id: HostId) -> HostView {
-        let (i, h) = (id as usize, pool.host(id));
-        let power = match h.status {
-            HostStatus::Available => autoscale::Power::Running,
-            HostStatus::Starting => autoscale::Power::Starting,
-            HostStatus::Shutdown => autoscale::Power::Stopped,
-            HostStatus::Deleted => autoscale::Power::Deleted,
-            _ => autoscale::Power::Other,
-        };
-        let ours = self.ours[i] && h.drain;
-        let active = if ours {
-            let active =
-                |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
-            h.sessions.iter().filter(active).count() as u32
-        } else {
-            h.session_count()
-        };
-        HostView {
-            power,
-            sessions: h.session_count(),
-            active,
-            undrained: !h.drain,
-            ours,
-            movable: !self.excluded[i] && (ours || !h.drain),
-        }
+        view(&self.ours, &self.excluded, pool, id)
     }
 
     /// The plan's counts from the pool's gauges and the scaler's drained hosts, without a
@@ -293,7 +269,8 @@ impl<'c> Power<'c> {
         !self.ours_list.is_empty() || pool.gauges().hosts_stopped > excluded_stopped
     }
 
-    /// One evaluation of the plan: the full per-host decision, or — when the counts say
+    /// One evaluation of the plan: the full decision, its picks read from the pool's power
+    /// index (a scan of the views only if the index is not kept), or — when the counts say
     /// nothing can scale — only a look at the hosts the scaler drained.
     fn plan_decisions(&mut self, p: &autoscale::PlanConfig, w: &World) -> Vec<autoscale::Decision> {
         let at = p.phase_at(w.now);
@@ -304,17 +281,22 @@ impl<'c> Power<'c> {
             let drained = self.ours_list.iter().map(|&h| (h, self.view(&w.pool, h)));
             return autoscale::stop_drained(&at.rules, drained);
         }
-        let mut views = std::mem::take(&mut self.views_buf);
-        views.clear();
-        views.extend((0..hosts).map(|i| self.view(&w.pool, i)));
         let left = ramp_down_left(&at, w.now);
+        let views = if w.pool.power_index().is_none() { self.views(&w.pool) } else { Vec::new() };
         let rng = &mut self.rng_tie;
-        let creating = self.creating;
-        let out = autoscale::decide(&at.rules, &views, self.limit, left, creating, &mut |n| {
-            rng.random_range(0..n as u32) as usize
-        });
-        self.views_buf = views;
-        out
+        let mut tie = |n: usize| rng.random_range(0..n as u32) as usize;
+        let (limit, creating) = (self.limit, self.creating);
+        if let Some(index) = w.pool.power_index() {
+            let hosts = Indexed {
+                ours: &self.ours,
+                ours_list: &self.ours_list,
+                excluded: &self.excluded,
+                pool: &w.pool,
+                index,
+            };
+            return autoscale::decide(&at.rules, &hosts, limit, left, creating, &mut tie);
+        }
+        autoscale::decide(&at.rules, views.as_slice(), limit, left, creating, &mut tie)
     }
 
     fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &str) {
@@ -503,6 +485,88 @@ impl<'c> Power<'c> {
         w.users.set_online(user);
         w.trace("boot_wait", Some(host), Some(user), "");
         Some(host)
+    }
+}
+
+/// Host `id` as the scaler sees it (`ours`, `excluded`: per host, drained by the scaler,
+/// excluded from scaling). A host counts as the scaler's only while it is still drained (an
+/// update's end or an admin undrains it).
+fn view(ours: &[bool], excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
+    let (i, h) = (id as usize, pool.host(id));
+    let power = match h.status {
+        HostStatus::Available => autoscale::Power::Running,
+        HostStatus::Starting => autoscale::Power::Starting,
+        HostStatus::Shutdown => autoscale::Power::Stopped,
+        HostStatus::Deleted => autoscale::Power::Deleted,
+        _ => autoscale::Power::Other,
+    };
+    let ours = ours[i] && h.drain;
+    let active = if ours {
+        let active = |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
+        h.sessions.iter().filter(active).count() as u32
+    } else {
+        h.session_count()
+    };
+    HostView {
+        power,
+        sessions: h.session_count(),
+        active,
+        undrained: !h.drain,
+        ours,
+        movable: !excluded[i] && (ours || !h.drain),
+    }
+}
+
+/// The hosts as a plan evaluation reads them: views on demand, the picks from the pool's
+/// power index and the scaler's drained hosts — no per-host scan.
+struct Indexed<'a> {
+    ours: &'a [bool],
+    ours_list: &'a BTreeSet<HostId>,
+    excluded: &'a [bool],
+    pool: &'a Pool,
+    index: PowerIndexView<'a>,
+}
+
+impl autoscale::Hosts for Indexed<'_> {
+    fn host_count(&self) -> usize {
+        self.pool.hosts().len()
+    }
+
+    fn view(&self, i: HostId) -> HostView {
+        view(self.ours, self.excluded, self.pool, i)
+    }
+
+    /// Equal to `autoscale::counts` of every view: running is Available, open is running
+    /// undrained or starting, on is running or starting and not drained by the scaler.
+    fn counts(&self) -> autoscale::Counts {
+        let g = self.pool.gauges();
+        let ours_running = self
+            .ours_list
+            .iter()
+            .filter(|&&h| {
+                let host = self.pool.host(h);
+                host.drain && host.status == HostStatus::Available
+            })
+            .count() as u64;
+        let (available, starting) = (self.index.available(), self.index.starting());
+        autoscale::Counts {
+            sessions: g.sessions(),
+            open: self.index.open() + starting,
+            on: (available + starting - ours_running) as u32,
+            size: g.hosts_total as u32,
+        }
+    }
+
+    fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
+        self.ours_list.iter().copied()
+    }
+
+    fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
+        self.index.stopped()
+    }
+
+    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
+        self.index.open_by_load()
     }
 }
 
