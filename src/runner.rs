@@ -181,10 +181,7 @@ pub fn run_some(
 /// whether its replications ran here or in shards.
 pub fn gather(scenario: &Scenario, replications: Vec<ReplicationOutput>) -> RunOutput {
     let summaries = Summaries::of(&replications.iter().map(|r| &r.metrics).collect::<Vec<_>>());
-    let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
-        .map(|i| replications.iter().filter_map(|r| r.windows.get(i)).collect())
-        .collect();
-    let windows = summarise_windows(scenario, &per_window);
+    let windows = summarise_windows(scenario, replications.iter().map(|r| r.windows.as_slice()));
     let mut hourly = Hourly::default();
     replications.iter().for_each(|r| hourly.add(&r.hourly));
     RunOutput { replications, summaries, windows, hourly }
@@ -204,19 +201,22 @@ pub fn window_metrics(scenario: &Scenario) -> Vec<Metric> {
         .collect()
 }
 
-/// Summarises each window's replications (`per_window[i]`: window i's values, in
-/// replication order).
-pub fn summarise_windows(
+/// Summarises each window across replications; `replications` gives each replication's
+/// window values (in scenario order), in replication order.
+pub fn summarise_windows<'a>(
     scenario: &Scenario,
-    per_window: &[Vec<&MetricValues>],
+    replications: impl Iterator<Item = &'a [MetricValues]> + Clone,
 ) -> WindowSummaries {
+    let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
+        .map(|i| replications.clone().filter_map(|w| w.get(i)).collect())
+        .collect();
     let metrics = window_metrics(scenario);
     WindowSummaries(
         scenario
             .windows
             .iter()
             .zip(per_window)
-            .map(|(w, values)| (w.name.clone(), Summaries::of_metrics(values, &metrics)))
+            .map(|(w, values)| (w.name.clone(), Summaries::of_metrics(&values, &metrics)))
             .collect(),
     )
 }

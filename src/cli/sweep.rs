@@ -246,10 +246,10 @@ pub(super) fn merged_rows(
             .collect::<Result<_, _>>()?;
         let summaries =
             crate::metrics::Summaries::of(&values.iter().map(|(m, _)| m).collect::<Vec<_>>());
-        let per_window: Vec<Vec<&crate::metrics::MetricValues>> = (0..job.scenario.windows.len())
-            .map(|i| values.iter().filter_map(|(_, w)| w.get(i)).collect())
-            .collect();
-        let windows = crate::runner::summarise_windows(&job.scenario, &per_window);
+        let windows = crate::runner::summarise_windows(
+            &job.scenario,
+            values.iter().map(|(_, w)| w.as_slice()),
+        );
         let point = PointResult { index: job.index, summaries, windows };
         rows.insert(job.index, row_of(plan, &point));
     }

@@ -131,8 +131,6 @@ fn deposit(
         return None;
     }
     let all: Vec<&MetricValues> = s.values.iter().flatten().map(|(m, _)| m).collect();
-    let per_window: Vec<Vec<&MetricValues>> = (0..scenario.windows.len())
-        .map(|i| s.values.iter().flatten().filter_map(|(_, w)| w.get(i)).collect())
-        .collect();
-    Some((Summaries::of(&all), summarise_windows(scenario, &per_window)))
+    let windows = summarise_windows(scenario, s.values.iter().flatten().map(|(_, w)| w.as_slice()));
+    Some((Summaries::of(&all), windows))
 }
