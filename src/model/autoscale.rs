@@ -20,7 +20,6 @@ use crate::engine::SimTime;
 use crate::engine::time::DAY;
 use crate::scenario::LoadBalancer;
 use crate::scenario::autoscale::StopHostsWhen;
-use std::collections::BTreeSet;
 
 /// A phase of a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -399,7 +398,8 @@ fn scale_out<H: Hosts + ?Sized>(
     min: u32,
     c: &mut Counts,
 ) -> Vec<Decision> {
-    let mut undrained = BTreeSet::new();
+    // Hosts to undrain, built at the first step that needs one.
+    let mut undrainable: Option<Vec<HostId>> = None;
     // Starts take the startable hosts in host order, so one pass over them serves every step.
     let mut startable = hosts
         .stopped()
@@ -426,18 +426,9 @@ fn scale_out<H: Hosts + ?Sized>(
         } else {
             format!("{}: {} hosts on < minimum {} ({}%)", r.phase.name(), c.on, min, r.min_pct)
         };
-        let undrain = hosts
-            .drained()
-            .filter(|i| !undrained.contains(i))
-            .map(|i| (i, hosts.view(i)))
-            .filter(|(_, h)| h.ours && h.power == Power::Running)
-            .max_by_key(|&(i, h)| (h.sessions, std::cmp::Reverse(i)))
-            .map(|(i, _)| i);
+        let undrain = undrainable.get_or_insert_with(|| undrain_order(hosts)).pop();
         let step = match (undrain, startable.peek().copied(), r.pool_size) {
-            (Some(i), _, _) => {
-                undrained.insert(i);
-                Step::Undrain(i)
-            }
+            (Some(i), _, _) => Step::Undrain(i),
             (None, Some(i), _) => {
                 startable.next();
                 Step::Start(i)
@@ -452,6 +443,19 @@ fn scale_out<H: Hosts + ?Sized>(
         c.on += 1;
         out.push((step, why));
     }
+}
+
+/// The running hosts the scaler drained, in reverse of the order scale-out takes them out of
+/// drain (`pop` gives the next): the most sessions first, then the lowest host id.
+fn undrain_order<H: Hosts + ?Sized>(hosts: &H) -> Vec<HostId> {
+    let mut order: Vec<(u32, HostId)> = hosts
+        .drained()
+        .map(|i| (i, hosts.view(i)))
+        .filter(|(_, h)| h.ours && h.power == Power::Running)
+        .map(|(i, h)| (h.sessions, i))
+        .collect();
+    order.sort_unstable_by_key(|&(n, i)| (n, std::cmp::Reverse(i)));
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Drained hosts (`(id, view)`, in host order) whose users have left (or, with
@@ -490,28 +494,32 @@ fn scale_in<H: Hosts + ?Sized>(
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
     let mut out = Vec::new();
-    let mut taken = BTreeSet::new();
+    // The candidates, fewest sessions first and in host order, each looked at once; each
+    // step takes one of those tied for fewest (`tied`, in host order) at random.
+    let mut rest = hosts
+        .open_by_load()
+        .filter(|&(_, i)| {
+            let h = hosts.view(i);
+            h.movable && h.undrained && h.power == Power::Running
+        })
+        .peekable();
+    let mut tied: Vec<HostId> = Vec::new();
+    let mut fewest = 0;
     loop {
         if !may_scale_in(r, c, limit, min) {
             return out;
         }
-        // The candidates, fewest sessions first and in host order; each step takes one of
-        // those tied for fewest.
-        let candidates = || {
-            hosts.open_by_load().filter(|(_, i)| {
-                let h = hosts.view(*i);
-                h.movable && h.undrained && h.power == Power::Running && !taken.contains(i)
-            })
-        };
-        let Some((fewest, _)) = candidates().next() else {
-            return out;
-        };
-        let tied = candidates().take_while(|&(n, _)| n == fewest).count();
-        let pick = if tied > 1 { tie(tied) } else { 0 };
-        let Some((_, host)) = candidates().nth(pick) else {
-            return out;
-        };
-        taken.insert(host);
+        if tied.is_empty() {
+            let Some(&(n, _)) = rest.peek() else {
+                return out;
+            };
+            fewest = n;
+            while let Some((_, i)) = rest.next_if(|&(m, _)| m == n) {
+                tied.push(i);
+            }
+        }
+        let pick = if tied.len() > 1 { tie(tied.len()) } else { 0 };
+        let host = tied.remove(pick);
         c.open -= 1;
         c.on -= 1;
         let why = format!(
