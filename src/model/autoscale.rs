@@ -298,6 +298,9 @@ pub trait Hosts {
     fn counts(&self) -> Counts;
     /// At least the hosts the scaler drained, in host order.
     fn drained(&self) -> impl Iterator<Item = HostId> + '_;
+    /// At least the hosts the scaler drained that a plan stopping drained hosts `when` would
+    /// stop (no sessions, or no active sessions), in host order.
+    fn drained_stoppable(&self, when: StopHostsWhen) -> impl Iterator<Item = HostId> + '_;
     /// At least the deallocated hosts, in host order.
     fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_;
     /// At least the running undrained hosts as `(sessions, host)`, in that order.
@@ -319,6 +322,10 @@ impl Hosts for [HostView] {
 
     fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
         (0..self.len() as HostId).filter(|&i| self[i as usize].ours)
+    }
+
+    fn drained_stoppable(&self, _when: StopHostsWhen) -> impl Iterator<Item = HostId> + '_ {
+        self.drained()
     }
 
     fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
@@ -363,7 +370,7 @@ pub fn decide<H: Hosts + ?Sized>(
     if !out.is_empty() {
         return out;
     }
-    out.extend(stop_drained(r, hosts.drained().map(|i| (i, hosts.view(i)))));
+    out.extend(stop_drained(r, hosts));
     if r.phase != Phase::RampUp {
         out.extend(scale_in(r, hosts, limit, min, &mut c, ramp_down_left, tie));
     }
@@ -458,17 +465,16 @@ fn undrain_order<H: Hosts + ?Sized>(hosts: &H) -> Vec<HostId> {
     order.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Drained hosts (`(id, view)`, in host order) whose users have left (or, with
-/// `zero_active_sessions`, are all disconnected) are deallocated.
-pub fn stop_drained(
-    r: &PhaseRules,
-    hosts: impl Iterator<Item = (HostId, HostView)>,
-) -> Vec<Decision> {
+/// Drained hosts whose users have left (or, with `zero_active_sessions`, are all
+/// disconnected) are deallocated, in host order.
+pub fn stop_drained<H: Hosts + ?Sized>(r: &PhaseRules, hosts: &H) -> Vec<Decision> {
     let gone = |h: &HostView| match r.stop_when {
         StopHostsWhen::ZeroSessions => h.sessions == 0,
         StopHostsWhen::ZeroActiveSessions => h.active == 0,
     };
     hosts
+        .drained_stoppable(r.stop_when)
+        .map(|i| (i, hosts.view(i)))
         .filter(|(_, h)| h.ours && h.power == Power::Running && gone(h))
         .map(|(i, _)| {
             let why = format!("{}: drained host has no {}", r.phase.name(), stop_when_name(r));
@@ -560,6 +566,9 @@ mod tests {
         }
         fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
             self.as_slice().drained()
+        }
+        fn drained_stoppable(&self, when: StopHostsWhen) -> impl Iterator<Item = HostId> + '_ {
+            self.as_slice().drained_stoppable(when)
         }
         fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
             self.as_slice().stopped()

@@ -69,10 +69,12 @@ struct Contribution {
     stopped: u64,
 }
 
-/// The power index a scaling plan reads (kept only when one asks, see
-/// [`Pool::keep_power_index`]): deallocated hosts, and running hosts open for new sessions by
-/// session count, each in host order, and how many hosts run or start — so an evaluation
-/// finds the host to start, drain or stop without looking at every host.
+/// The power index a scaler reads (kept only when one asks, see [`Pool::keep_power_index`]):
+/// deallocated hosts, and running hosts open for new sessions by session count, each in host
+/// order; how many hosts run or start; each host's disconnected sessions; and the running
+/// hosts the scaler holds drained, with those of them left without sessions (or without
+/// active ones) — so an evaluation finds the host to start, drain or stop without looking at
+/// every host, nor at every session of a drained one.
 #[derive(Default)]
 struct PowerIndex {
     stopped: BTreeSet<HostId>,
@@ -81,45 +83,80 @@ struct PowerIndex {
     open_len: u64,
     available: u64,
     starting: u64,
-    /// Per host: its status and its key in `open` when last filed.
-    entries: Vec<Option<(HostStatus, Option<u32>)>>,
+    /// Per host: its disconnected sessions.
+    disconnected: Vec<u32>,
+    /// Per host: held in drain mode by the scaler ([`Pool::set_scaler_held`]).
+    held: Vec<bool>,
+    /// Hosts held by the scaler, still drained and Available.
+    held_running: u64,
+    /// Of those, the ones without sessions, and the ones without active sessions.
+    held_empty: BTreeSet<HostId>,
+    held_idle: BTreeSet<HostId>,
+    /// Per host: how it was last filed.
+    entries: Vec<Option<Entry>>,
+}
+
+/// How the power index files a host.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    status: HostStatus,
+    /// Available and not drained: its session count.
+    open: Option<u32>,
+    /// Held by the scaler, drained and Available: whether it has no sessions, and no active
+    /// sessions.
+    held: Option<(bool, bool)>,
 }
 
 impl PowerIndex {
     /// Re-files host `id` as it now is.
     fn file(&mut self, id: HostId, h: &Host) {
-        let open = (h.status == HostStatus::Available && !h.drain).then(|| h.session_count());
         let i = id as usize;
         if self.entries.len() <= i {
             self.entries.resize(i + 1, None);
+            self.disconnected.resize(i + 1, 0);
+            self.held.resize(i + 1, false);
         }
-        if let Some((status, key)) = self.entries[i] {
-            if (status, key) == (h.status, open) {
+        let running = h.status == HostStatus::Available;
+        let sessions = h.session_count();
+        let entry = Entry {
+            status: h.status,
+            open: (running && !h.drain).then_some(sessions),
+            held: (running && h.drain && self.held[i])
+                .then(|| (sessions == 0, sessions == self.disconnected[i])),
+        };
+        if let Some(was) = self.entries[i] {
+            if was == entry {
                 return;
             }
-            self.count(id, status, key, false);
+            self.count(id, was, false);
         }
-        self.count(id, h.status, open, true);
-        self.entries[i] = Some((h.status, open));
+        self.count(id, entry, true);
+        self.entries[i] = Some(entry);
     }
 
-    /// Adds (`add`) or removes host `id` with `status` and `open` key.
-    fn count(&mut self, id: HostId, status: HostStatus, open: Option<u32>, add: bool) {
+    /// Adds (`add`) or removes host `id` filed as `e`.
+    fn count(&mut self, id: HostId, e: Entry, add: bool) {
         let step = |n: &mut u64, on: bool| {
             if on {
                 *n = if add { *n + 1 } else { *n - 1 };
             }
         };
-        step(&mut self.available, status == HostStatus::Available);
-        step(&mut self.starting, status == HostStatus::Starting);
-        if status == HostStatus::Shutdown {
-            if add {
-                self.stopped.insert(id);
-            } else {
-                self.stopped.remove(&id);
+        let member = |set: &mut BTreeSet<HostId>, on: bool| {
+            if on && add {
+                set.insert(id);
+            } else if on {
+                set.remove(&id);
             }
+        };
+        step(&mut self.available, e.status == HostStatus::Available);
+        step(&mut self.starting, e.status == HostStatus::Starting);
+        member(&mut self.stopped, e.status == HostStatus::Shutdown);
+        if let Some((empty, idle)) = e.held {
+            step(&mut self.held_running, true);
+            member(&mut self.held_empty, empty);
+            member(&mut self.held_idle, idle);
         }
-        if let Some(n) = open {
+        if let Some(n) = e.open {
             let (n, word, bit) = (n as usize, id as usize / 64, 1u64 << (id % 64));
             if self.open.len() <= n {
                 self.open.resize(n + 1, Vec::new());
@@ -178,6 +215,23 @@ impl<'p> PowerIndexView<'p> {
     pub fn starting(&self) -> u64 {
         self.index.starting
     }
+
+    /// Disconnected sessions on host `id`.
+    pub fn disconnected(&self, id: HostId) -> u32 {
+        self.index.disconnected.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// Hosts the scaler holds drained that are still drained and Available.
+    pub fn held_running(&self) -> u64 {
+        self.index.held_running
+    }
+
+    /// Of those, the ones without sessions (`active_only`: without active sessions), in host
+    /// order.
+    pub fn held_empty(&self, active_only: bool) -> impl Iterator<Item = HostId> + 'p {
+        let set = if active_only { &self.index.held_idle } else { &self.index.held_empty };
+        set.iter().copied()
+    }
 }
 
 /// A host pool.
@@ -209,13 +263,37 @@ impl Pool {
         pool
     }
 
-    /// From now on, keeps the power index a scaling plan reads ([`Pool::power_index`]); pools without a plan do not pay for it.
+    /// From now on, keeps the power index a scaler reads ([`Pool::power_index`]); pools
+    /// without a scaler do not pay for it.
     pub fn keep_power_index(&mut self) {
         let mut index = PowerIndex::default();
         for (i, h) in self.hosts.iter().enumerate() {
+            index.entries.push(None);
+            index.held.push(false);
+            let disconnected = h.sessions.iter().filter_map(|&s| self.sessions.get(s));
+            let n = disconnected.filter(|s| s.state == SessionState::Disconnected).count();
+            index.disconnected.push(n as u32);
             index.file(i as HostId, h);
         }
         self.power_index = Some(index);
+    }
+
+    /// Notes whether the scaler holds host `id` drained (the power index follows which such
+    /// hosts are left without sessions). Needs the power index.
+    pub fn set_scaler_held(&mut self, id: HostId, held: bool) {
+        if let Some(index) = &mut self.power_index {
+            index.held[id as usize] = held;
+            index.file(id, &self.hosts[id as usize]);
+        }
+    }
+
+    /// The power index counts `host`'s disconnected sessions: one more (`more`) or one less.
+    fn index_disconnected(&mut self, host: HostId, more: bool) {
+        if let Some(index) = &mut self.power_index {
+            let n = &mut index.disconnected[host as usize];
+            *n = if more { *n + 1 } else { *n - 1 };
+            index.file(host, &self.hosts[host as usize]);
+        }
     }
 
     /// The power index, when kept.
@@ -300,7 +378,10 @@ impl Pool {
         let session = self.sessions.remove(id)?;
         match session.state {
             SessionState::Active => self.gauges.sessions_active -= 1,
-            SessionState::Disconnected => self.gauges.sessions_disconnected -= 1,
+            SessionState::Disconnected => {
+                self.gauges.sessions_disconnected -= 1;
+                self.index_disconnected(session.host, false);
+            }
         }
         let pos = session.pos_in_host as usize;
         let moved = self.update_host(session.host, |h| {
@@ -340,6 +421,8 @@ impl Pool {
             return;
         }
         s.state = state;
+        let host = s.host;
+        self.index_disconnected(host, state == SessionState::Disconnected);
         match state {
             SessionState::Active => {
                 self.gauges.sessions_active += 1;
@@ -503,6 +586,84 @@ mod tests {
         let with = |s| hosts.clone().filter(|(_, h)| h.status == s).count() as u64;
         assert_eq!(ix.available(), with(HostStatus::Available));
         assert_eq!(ix.starting(), with(HostStatus::Starting));
+        for (i, h) in hosts.clone() {
+            let state = |&s: &SessionId| p.session(s).unwrap().state;
+            let n = h.sessions.iter().filter(|s| state(s) == SessionState::Disconnected).count();
+            assert_eq!(ix.disconnected(i), n as u32, "host {i}");
+        }
+    }
+
+    /// The scaler's held hosts as the power index reports them, checked against a scan of
+    /// every host (`held`: per host, what the test told the pool).
+    fn held_matches_a_scan(p: &Pool, held: &[bool]) {
+        let ix = p.power_index().expect("kept");
+        let running: Vec<(HostId, &Host)> = (p.hosts().iter().enumerate())
+            .filter(|&(i, h)| held[i] && h.drain && h.status == HostStatus::Available)
+            .map(|(i, h)| (i as HostId, h))
+            .collect();
+        assert_eq!(ix.held_running(), running.len() as u64);
+        let active = |h: &Host| {
+            let active = |s: &&SessionId| p.session(**s).unwrap().state == SessionState::Active;
+            h.sessions.iter().filter(active).count()
+        };
+        let empty: Vec<HostId> =
+            running.iter().filter(|(_, h)| h.sessions.is_empty()).map(|x| x.0).collect();
+        let idle: Vec<HostId> =
+            running.iter().filter(|(_, h)| active(h) == 0).map(|x| x.0).collect();
+        assert_eq!(ix.held_empty(false).collect::<Vec<_>>(), empty);
+        assert_eq!(ix.held_empty(true).collect::<Vec<_>>(), idle);
+    }
+
+    #[test]
+    fn the_power_index_equals_a_recount_after_random_changes() {
+        use rand::RngExt;
+        let mut rng = stream(7, 0, 0);
+        let (hosts, limit) = (70, 4);
+        let mut p = Pool::new(hosts, "sh", limit, LoadBalancer::BreadthFirst);
+        let _before = p.open_session(1, 0, 0);
+        p.keep_power_index();
+        let mut held = vec![false; hosts as usize];
+        let statuses = [
+            HostStatus::Available,
+            HostStatus::Shutdown,
+            HostStatus::Starting,
+            HostStatus::NeedsAssistance,
+        ];
+        let mut seen = [0u32; 3];
+        for step in 0..4000 {
+            let h = rng.random_range(0..hosts);
+            let sessions = p.host(h).sessions.clone();
+            match rng.random_range(0..8) {
+                0..=2 if p.host(h).session_count() < limit => {
+                    p.open_session(h, step, 0);
+                }
+                3 | 4 if !sessions.is_empty() => {
+                    let s = sessions[rng.random_range(0..sessions.len())];
+                    let state = if rng.random_bool(0.5) {
+                        SessionState::Disconnected
+                    } else {
+                        SessionState::Active
+                    };
+                    p.set_session_state(s, state);
+                }
+                5 if !sessions.is_empty() => {
+                    p.close_session(sessions[rng.random_range(0..sessions.len())]);
+                }
+                6 => p.set_drain(h, rng.random_bool(0.5)),
+                7 if rng.random_bool(0.3) => {
+                    held[h as usize] = !held[h as usize];
+                    p.set_scaler_held(h, held[h as usize]);
+                }
+                _ => p.set_status(h, statuses[rng.random_range(0..statuses.len())]),
+            }
+            index_matches_a_scan(&p);
+            held_matches_a_scan(&p, &held);
+            let ix = p.power_index().unwrap();
+            seen[0] += u32::from(ix.held_running() > 0);
+            seen[1] += u32::from(ix.held_empty(false).next().is_some());
+            seen[2] += u32::from(ix.held_empty(true).count() > ix.held_empty(false).count());
+        }
+        assert!(seen.iter().all(|&n| n > 100), "every held case exercised: {seen:?}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use super::host::{HostId, HostStatus};
 use super::lifecycle;
 use super::pool::{Gauges, Pool, PowerIndexView};
 use super::scaling_script;
-use super::session::{SessionState, UserId};
+use super::session::UserId;
 use super::streams;
 use super::world::{LoginKind, LoginRequest, Queue, World};
 use crate::engine::SimTime;
@@ -38,7 +38,7 @@ use crate::engine::time::{DAY, HOUR, MINUTE, to_secs_f64};
 use crate::metrics::catalog::{Metric, MetricValues};
 use crate::metrics::stats::quantile;
 use crate::scenario::LoadBalancer;
-use crate::scenario::autoscale::DuringUpdate;
+use crate::scenario::autoscale::{DuringUpdate, StopHostsWhen};
 use rand::RngExt;
 use std::collections::BTreeSet;
 
@@ -96,9 +96,7 @@ impl<'c> Power<'c> {
                 pool.set_status(h as HostId, HostStatus::Shutdown);
             }
         }
-        if matches!(p.scaler, Some(Scaler::Plan(_))) {
-            pool.keep_power_index();
-        }
+        pool.keep_power_index();
         let rng = |src| stream(cfg.seed, replication, src);
         Some(Self {
             cfg: p,
@@ -236,27 +234,6 @@ impl<'c> Power<'c> {
         view(&self.ours, &self.excluded, pool, id)
     }
 
-    /// The plan's counts from the pool's gauges and the scaler's drained hosts, without a
-    /// per-host scan (equal to `autoscale::counts` of every view).
-    fn counts(&self, pool: &Pool) -> autoscale::Counts {
-        let g = pool.gauges();
-        let ours_live = self
-            .ours_list
-            .iter()
-            .filter(|&&h| {
-                let host = pool.host(h);
-                host.drain && host.status == HostStatus::Available
-            })
-            .count() as u64;
-        let live = g.hosts_available + g.hosts_draining + g.hosts_starting;
-        autoscale::Counts {
-            sessions: g.sessions(),
-            open: g.hosts_available + g.hosts_starting,
-            on: (live - ours_live) as u32,
-            size: g.hosts_total as u32,
-        }
-    }
-
     /// Whether some host might be started or taken out of drain (over-approximated: a stopped
     /// host drained by an admin counts), without a per-host scan.
     fn can_add(&self, pool: &Pool) -> bool {
@@ -270,33 +247,28 @@ impl<'c> Power<'c> {
     }
 
     /// One evaluation of the plan: the full decision, its picks read from the pool's power
-    /// index (a scan of the views only if the index is not kept), or — when the counts say
-    /// nothing can scale — only a look at the hosts the scaler drained.
+    /// index, or — when the counts say nothing can scale — only the scaler's drained hosts the
+    /// index says are ready to stop.
     fn plan_decisions(&mut self, p: &autoscale::PlanConfig, w: &World) -> Vec<autoscale::Decision> {
         let at = p.phase_at(w.now);
-        let hosts = w.pool.hosts().len() as u32;
-        let c = self.counts(&w.pool);
+        let host_count = w.pool.hosts().len() as u32;
+        let hosts = Indexed {
+            ours: &self.ours,
+            ours_list: &self.ours_list,
+            excluded: &self.excluded,
+            pool: &w.pool,
+            index: power_index(&w.pool),
+        };
+        let c = autoscale::Hosts::counts(&hosts);
         let dynamic = p.creation.is_some();
-        if !dynamic && autoscale::quiet(&at.rules, &c, hosts, self.limit, self.can_add(&w.pool)) {
-            let drained = self.ours_list.iter().map(|&h| (h, self.view(&w.pool, h)));
-            return autoscale::stop_drained(&at.rules, drained);
+        let can_add = self.can_add(&w.pool);
+        if !dynamic && autoscale::quiet(&at.rules, &c, host_count, self.limit, can_add) {
+            return autoscale::stop_drained(&at.rules, &hosts);
         }
         let left = ramp_down_left(&at, w.now);
-        let views = if w.pool.power_index().is_none() { self.views(&w.pool) } else { Vec::new() };
         let rng = &mut self.rng_tie;
         let mut tie = |n: usize| rng.random_range(0..n as u32) as usize;
-        let (limit, creating) = (self.limit, self.creating);
-        if let Some(index) = w.pool.power_index() {
-            let hosts = Indexed {
-                ours: &self.ours,
-                ours_list: &self.ours_list,
-                excluded: &self.excluded,
-                pool: &w.pool,
-                index,
-            };
-            return autoscale::decide(&at.rules, &hosts, limit, left, creating, &mut tie);
-        }
-        autoscale::decide(&at.rules, views.as_slice(), limit, left, creating, &mut tie)
+        autoscale::decide(&at.rules, &hosts, self.limit, left, self.creating, &mut tie)
     }
 
     fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &str) {
@@ -359,7 +331,7 @@ impl<'c> Power<'c> {
         let closed = w.force_logoff_all(h, "scaling");
         self.forced += if w.recorder.measuring() { closed.len() as u64 } else { 0 };
         if self.ours[h as usize] {
-            self.mark_ours(h, false);
+            self.mark_ours(&mut w.pool, h, false);
         }
         w.pool.update_host(h, |host| {
             host.drain = false;
@@ -372,12 +344,13 @@ impl<'c> Power<'c> {
     /// Drains (`true`) or undrains a host on the scaler's behalf; each change is a new drain
     /// number, so a pending force log-off of an earlier drain is void.
     fn set_ours(&mut self, w: &mut World, h: HostId, on: bool) {
-        self.mark_ours(h, on);
+        self.mark_ours(&mut w.pool, h, on);
         w.pool.set_drain(h, on);
     }
 
     /// Notes whether the scaler holds `h` drained; any change voids a pending force log-off.
-    fn mark_ours(&mut self, h: HostId, on: bool) {
+    fn mark_ours(&mut self, pool: &mut Pool, h: HostId, on: bool) {
+        pool.set_scaler_held(h, on);
         self.ours[h as usize] = on;
         self.drains[h as usize] += 1;
         if on {
@@ -402,7 +375,7 @@ impl<'c> Power<'c> {
             self.stopped += 1;
         }
         if self.ours[h as usize] {
-            self.mark_ours(h, false);
+            self.mark_ours(&mut w.pool, h, false);
         }
         w.pool.update_host(h, |host| {
             host.drain = false;
@@ -500,21 +473,21 @@ fn view(ours: &[bool], excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
         HostStatus::Deleted => autoscale::Power::Deleted,
         _ => autoscale::Power::Other,
     };
+    let sessions = h.session_count();
     let ours = ours[i] && h.drain;
-    let active = if ours {
-        let active = |&&s: &&_| pool.session(s).is_some_and(|s| s.state == SessionState::Active);
-        h.sessions.iter().filter(active).count() as u32
-    } else {
-        h.session_count()
-    };
     HostView {
         power,
-        sessions: h.session_count(),
-        active,
+        sessions,
+        active: sessions - power_index(pool).disconnected(id),
         undrained: !h.drain,
         ours,
         movable: !excluded[i] && (ours || !h.drain),
     }
+}
+
+/// The pool's power index, which [`Power::build`] keeps.
+fn power_index(pool: &Pool) -> PowerIndexView<'_> {
+    pool.power_index().expect("the power feature keeps the pool's power index")
 }
 
 /// The hosts as a plan evaluation reads them: views on demand, the picks from the pool's
@@ -540,14 +513,7 @@ impl autoscale::Hosts for Indexed<'_> {
     /// undrained or starting, on is running or starting and not drained by the scaler.
     fn counts(&self) -> autoscale::Counts {
         let g = self.pool.gauges();
-        let ours_running = self
-            .ours_list
-            .iter()
-            .filter(|&&h| {
-                let host = self.pool.host(h);
-                host.drain && host.status == HostStatus::Available
-            })
-            .count() as u64;
+        let ours_running = self.index.held_running();
         let (available, starting) = (self.index.available(), self.index.starting());
         autoscale::Counts {
             sessions: g.sessions(),
@@ -559,6 +525,10 @@ impl autoscale::Hosts for Indexed<'_> {
 
     fn drained(&self) -> impl Iterator<Item = HostId> + '_ {
         self.ours_list.iter().copied()
+    }
+
+    fn drained_stoppable(&self, when: StopHostsWhen) -> impl Iterator<Item = HostId> + '_ {
+        self.index.held_empty(when == StopHostsWhen::ZeroActiveSessions)
     }
 
     fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
@@ -649,7 +619,7 @@ impl Feature for Power<'_> {
             && w.control.scaler_may_drain()
             && self.ours[h as usize]
         {
-            self.mark_ours(h, false);
+            self.mark_ours(&mut w.pool, h, false);
         }
     }
 
