@@ -124,13 +124,20 @@ impl PowerIndex {
             held: (running && h.drain && self.held[i])
                 .then(|| (sessions == 0, sessions == self.disconnected[i])),
         };
-        if let Some(was) = self.entries[i] {
-            if was == entry {
-                return;
+        match self.entries[i] {
+            Some(was) if was == entry => return,
+            // The common case, a sign-in or sign-out: only the open key moves.
+            Some(was) if (was.status, was.held) == (entry.status, entry.held) => {
+                self.open_bit(id, was.open, false);
+                self.open_bit(id, entry.open, true);
             }
-            self.count(id, was, false);
+            was => {
+                if let Some(was) = was {
+                    self.count(id, was, false);
+                }
+                self.count(id, entry, true);
+            }
         }
-        self.count(id, entry, true);
         self.entries[i] = Some(entry);
     }
 
@@ -156,22 +163,26 @@ impl PowerIndex {
             member(&mut self.held_empty, empty);
             member(&mut self.held_idle, idle);
         }
-        if let Some(n) = e.open {
-            let (n, word, bit) = (n as usize, id as usize / 64, 1u64 << (id % 64));
-            if self.open.len() <= n {
-                self.open.resize(n + 1, Vec::new());
-            }
-            let words = &mut self.open[n];
-            if words.len() <= word {
-                words.resize(word + 1, 0);
-            }
-            if add {
-                words[word] |= bit;
-                self.open_len += 1;
-            } else {
-                words[word] &= !bit;
-                self.open_len -= 1;
-            }
+        self.open_bit(id, e.open, add);
+    }
+
+    /// Sets (`add`) or clears host `id`'s bit under session count `open`, if open.
+    fn open_bit(&mut self, id: HostId, open: Option<u32>, add: bool) {
+        let Some(n) = open else { return };
+        let (n, word, bit) = (n as usize, id as usize / 64, 1u64 << (id % 64));
+        if self.open.len() <= n {
+            self.open.resize(n + 1, Vec::new());
+        }
+        let words = &mut self.open[n];
+        if words.len() <= word {
+            words.resize(word + 1, 0);
+        }
+        if add {
+            words[word] |= bit;
+            self.open_len += 1;
+        } else {
+            words[word] &= !bit;
+            self.open_len -= 1;
         }
     }
 }
@@ -292,7 +303,10 @@ impl Pool {
         if let Some(index) = &mut self.power_index {
             let n = &mut index.disconnected[host as usize];
             *n = if more { *n + 1 } else { *n - 1 };
-            index.file(host, &self.hosts[host as usize]);
+            // Only a held host's filing reads it.
+            if index.held[host as usize] {
+                index.file(host, &self.hosts[host as usize]);
+            }
         }
     }
 
