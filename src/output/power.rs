@@ -3,8 +3,8 @@
 //! `capacity_used_pct` and `phase`, appended after the usual columns. Other scenarios keep the
 //! usual file byte for byte.
 
-use super::tables::{TIMESERIES_COLUMNS, timeseries_csv};
-use crate::engine::time::{DAY, SECOND};
+use super::tables::{TIMESERIES_COLUMNS, timeseries_csv, timeseries_fields};
+use crate::engine::time::DAY;
 use crate::metrics::timeseries::Row;
 use crate::model::ModelConfig;
 use crate::model::autoscale::used_pct;
@@ -21,10 +21,7 @@ pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row], clock: &super::Clock)
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = TIMESERIES_COLUMNS.iter().chain(POWER_COLUMNS.iter());
     w.write_record(header).expect("in-memory CSV");
-    let base = timeseries_csv(rows, clock);
-    let mut base = csv::Reader::from_reader(base.as_slice());
-    for (r, record) in rows.iter().zip(base.records()) {
-        let record = record.expect("our own CSV reads back");
+    for r in rows {
         let g = &r.gauges;
         let used = used_pct(g.sessions(), g.hosts_available, limit);
         let phase = match &power.scaler {
@@ -38,7 +35,7 @@ pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row], clock: &super::Clock)
                 None => "",
             },
         };
-        let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
+        let mut fields = timeseries_fields(r, clock);
         fields.extend([
             g.hosts_running().to_string(),
             g.hosts_starting.to_string(),
@@ -46,7 +43,6 @@ pub fn timeseries_csv_for(cfg: &ModelConfig, rows: &[Row], clock: &super::Clock)
             if used.is_finite() { format!("{used:.1}") } else { String::new() },
             phase.to_string(),
         ]);
-        debug_assert_eq!(fields[0], (r.time / SECOND).to_string());
         w.write_record(&fields).expect("in-memory CSV");
     }
     w.into_inner().expect("writing CSV to memory cannot fail")

@@ -56,26 +56,33 @@ pub fn timeseries_csv(rows: &[Row], clock: &super::Clock) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(TIMESERIES_COLUMNS).expect("in-memory CSV");
     for r in rows {
-        let g = &r.gauges;
-        let numbers = [
-            g.hosts_available,
-            g.hosts_draining,
-            g.hosts_unavailable,
-            g.sessions_active,
-            g.sessions_disconnected,
-            g.slots_free,
-            r.logins_attempted,
-            r.logins_failed,
-            r.forced_logoffs,
-            g.hosts_updating,
-            g.hosts_old(),
-            g.hosts_current_version,
-        ];
-        let mut fields = vec![(r.time / SECOND).to_string(), clock.label(r.time)];
-        fields.extend(numbers.iter().map(u64::to_string));
-        w.write_record(&fields).expect("in-memory CSV");
+        w.write_record(timeseries_fields(r, clock)).expect("in-memory CSV");
     }
     finish(w)
+}
+
+/// One row of `timeseries.csv`, a field per [`TIMESERIES_COLUMNS`] (a scenario with power
+/// states appends its own, see `output/power.rs`).
+pub fn timeseries_fields(r: &Row, clock: &super::Clock) -> Vec<String> {
+    let g = &r.gauges;
+    let numbers = [
+        g.hosts_available,
+        g.hosts_draining,
+        g.hosts_unavailable,
+        g.sessions_active,
+        g.sessions_disconnected,
+        g.slots_free,
+        r.logins_attempted,
+        r.logins_failed,
+        r.forced_logoffs,
+        g.hosts_updating,
+        g.hosts_old(),
+        g.hosts_current_version,
+    ];
+    let mut fields = Vec::with_capacity(TIMESERIES_COLUMNS.len() + 5);
+    fields.extend([(r.time / SECOND).to_string(), clock.label(r.time)]);
+    fields.extend(numbers.iter().map(u64::to_string));
+    fields
 }
 
 /// `trace.csv`: every event of replication 0.
