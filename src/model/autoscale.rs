@@ -206,7 +206,59 @@ pub enum Step {
 }
 
 /// A step and why it was taken (the trace's detail).
-pub type Decision = (Step, String);
+pub type Decision = (Step, Why);
+
+/// Why a step was taken, with the numbers that decided it: the trace's detail, written out
+/// only when a trace is kept (an evaluation of a large pool takes thousands of steps a day).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// Scale-out: `sessions` on `open` hosts of `limit` use more than the threshold.
+    Over { phase: Phase, sessions: u64, open: u64, limit: u32, threshold_pct: u32 },
+    /// Scale-out: `on` hosts are fewer than the phase's minimum.
+    BelowMinimum { phase: Phase, on: u32, min: u32, min_pct: u32 },
+    /// A drained host's users have left (or, by `stop_when`, are all disconnected).
+    DrainedEmpty { phase: Phase, stop_when: StopHostsWhen },
+    /// Scale-in: used capacity below the threshold, also on the `open` hosts left.
+    Under { phase: Phase, sessions: u64, open: u64, limit: u32, threshold_pct: u32 },
+    /// Dynamic method: the pool (`size` hosts) is above its minimum size.
+    AboveMinimumSize { phase: Phase, size: u32, min_size: u32 },
+    /// A reason already written out (the scaling script's).
+    Text(String),
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::Over { phase, sessions, open, limit, threshold_pct } => write!(
+                f,
+                "{}: used capacity {:.1}% > threshold {threshold_pct}% ({sessions} sessions, {open} hosts open)",
+                phase.name(),
+                used_pct(*sessions, *open, *limit),
+            ),
+            Why::BelowMinimum { phase, on, min, min_pct } => {
+                write!(f, "{}: {on} hosts on < minimum {min} ({min_pct}%)", phase.name())
+            }
+            Why::DrainedEmpty { phase, stop_when } => {
+                let what = match stop_when {
+                    StopHostsWhen::ZeroSessions => "sessions",
+                    StopHostsWhen::ZeroActiveSessions => "active sessions",
+                };
+                write!(f, "{}: drained host has no {what}", phase.name())
+            }
+            Why::Under { phase, sessions, open, limit, threshold_pct } => write!(
+                f,
+                "{}: used capacity {:.1}% < threshold {threshold_pct}%, {:.1}% with one host less",
+                phase.name(),
+                used_pct(*sessions, open + 1, *limit),
+                used_pct(*sessions, *open, *limit)
+            ),
+            Why::AboveMinimumSize { phase, size, min_size } => {
+                write!(f, "{}: {size} hosts > minimum pool size {min_size}", phase.name())
+            }
+            Why::Text(text) => f.write_str(text),
+        }
+    }
+}
 
 /// ⌈pct × hosts ÷ 100⌉: the minimum hosts of a phase (MODEL.md: rounded up).
 pub fn min_hosts(pct: u32, hosts: u32) -> u32 {
@@ -390,8 +442,7 @@ fn delete_stopped<H: Hosts + ?Sized>(r: &PhaseRules, hosts: &H, c: &mut Counts) 
         let h = hosts.view(i);
         if h.movable && h.power == Power::Stopped {
             c.size -= 1;
-            let why =
-                format!("{}: {} hosts > minimum pool size {min_size}", r.phase.name(), c.size + 1);
+            let why = Why::AboveMinimumSize { phase: r.phase, size: c.size + 1, min_size };
             out.push((Step::Delete(i), why));
         }
     }
@@ -421,17 +472,12 @@ fn scale_out<H: Hosts + ?Sized>(
         if !over && c.on >= min {
             return out;
         }
+        let phase = r.phase;
         let why = if over {
-            format!(
-                "{}: used capacity {:.1}% > threshold {}% ({} sessions, {} hosts open)",
-                r.phase.name(),
-                used_pct(c.sessions, c.open, limit),
-                r.threshold_pct,
-                c.sessions,
-                c.open
-            )
+            let (sessions, open, threshold_pct) = (c.sessions, c.open, r.threshold_pct);
+            Why::Over { phase, sessions, open, limit, threshold_pct }
         } else {
-            format!("{}: {} hosts on < minimum {} ({}%)", r.phase.name(), c.on, min, r.min_pct)
+            Why::BelowMinimum { phase, on: c.on, min, min_pct: r.min_pct }
         };
         let undrain = undrainable.get_or_insert_with(|| undrain_order(hosts)).pop();
         let step = match (undrain, startable.peek().copied(), r.pool_size) {
@@ -476,18 +522,8 @@ pub fn stop_drained<H: Hosts + ?Sized>(r: &PhaseRules, hosts: &H) -> Vec<Decisio
         .drained_stoppable(r.stop_when)
         .map(|i| (i, hosts.view(i)))
         .filter(|(_, h)| h.ours && h.power == Power::Running && gone(h))
-        .map(|(i, _)| {
-            let why = format!("{}: drained host has no {}", r.phase.name(), stop_when_name(r));
-            (Step::Stop(i), why)
-        })
+        .map(|(i, _)| (Step::Stop(i), Why::DrainedEmpty { phase: r.phase, stop_when: r.stop_when }))
         .collect()
-}
-
-fn stop_when_name(r: &PhaseRules) -> &'static str {
-    match r.stop_when {
-        StopHostsWhen::ZeroSessions => "sessions",
-        StopHostsWhen::ZeroActiveSessions => "active sessions",
-    }
 }
 
 fn scale_in<H: Hosts + ?Sized>(
@@ -528,13 +564,8 @@ fn scale_in<H: Hosts + ?Sized>(
         let host = tied.remove(pick);
         c.open -= 1;
         c.on -= 1;
-        let why = format!(
-            "{}: used capacity {:.1}% < threshold {}%, {:.1}% with one host less",
-            r.phase.name(),
-            used_pct(c.sessions, c.open + 1, limit),
-            r.threshold_pct,
-            used_pct(c.sessions, c.open, limit)
-        );
+        let (phase, sessions, open, threshold_pct) = (r.phase, c.sessions, c.open, r.threshold_pct);
+        let why = Why::Under { phase, sessions, open, limit, threshold_pct };
         if fewest == 0 {
             let delete = r.pool_size.is_some_and(|(min_size, _)| c.size > min_size);
             c.size -= u32::from(delete);
@@ -722,6 +753,18 @@ mod tests {
             }
         }
         assert!(seen[0] > 100 && seen[1] > 100, "both paths exercised: {seen:?}");
+    }
+
+    #[test]
+    fn reasons_read_with_the_numbers_that_decided() {
+        // 10 sessions, limit 10: on 3 hosts 33.3 %, on the 2 left 50.0 % (MODEL.md's example
+        // of a scale-in that one host less does not push above a 50 % threshold).
+        let d = decide(&rules(Phase::Peak, 0, 50), &pool(10, 3, 0), 10, None, 0, &mut no_tie);
+        let under = "peak: used capacity 33.3% < threshold 50%, 50.0% with one host less";
+        assert_eq!(d[0].1.to_string(), under);
+        let d = decide(&rules(Phase::RampUp, 0, 30), &pool(5, 3, 3), 5, None, 0, &mut no_tie);
+        let over = "ramp_up: used capacity 33.3% > threshold 30% (5 sessions, 3 hosts open)";
+        assert_eq!(d[0].1.to_string(), over);
     }
 
     #[test]

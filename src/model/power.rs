@@ -20,7 +20,7 @@
 //! owns drain mode the scaler pauses (or, with `during_update = "scale_out_only"`, only
 //! starts hosts); an admin drain on a host the scaler drained makes it the admin's.
 
-use super::autoscale::{self, HostView, Phase, PhaseAt, Step};
+use super::autoscale::{self, HostView, Phase, PhaseAt, Step, Why};
 use super::config::{Action, ActionKind, ModelConfig, PowerConfig, Scaler};
 use super::event::{Event, PowerEvent};
 use super::failure::FailureReason;
@@ -41,6 +41,7 @@ use crate::scenario::LoadBalancer;
 use crate::scenario::autoscale::{DuringUpdate, StopHostsWhen};
 use rand::RngExt;
 use std::collections::BTreeSet;
+use std::fmt::Display;
 
 /// Pooled Start VM on Connect starts at most one host per this long.
 pub const SVOC_START_SPACING: SimTime = 5 * MINUTE;
@@ -271,31 +272,33 @@ impl<'c> Power<'c> {
         autoscale::decide(&at.rules, &hosts, self.limit, left, self.creating, &mut tie)
     }
 
-    fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &str) {
+    fn apply(&mut self, w: &mut World, q: &mut Queue, step: Step, why: &Why) {
         match step {
             Step::Start(h) => {
                 self.start_host(w, q, h);
-                w.trace("scale_start", Some(h), None, why);
+                trace_why(w, "scale_start", Some(h), why);
             }
             Step::Undrain(h) => {
                 self.set_ours(w, h, false);
-                w.trace("scale_undrain", Some(h), None, why);
+                trace_why(w, "scale_undrain", Some(h), why);
             }
             Step::Drain { host, force_after } => {
                 self.set_ours(w, host, true);
-                let detail = match force_after {
-                    Some(after) => {
-                        let drain = self.drains[host as usize];
-                        let ev = PowerEvent::ForceLogoff { host, drain };
-                        q.schedule(w.now.saturating_add(after), Event::Power(ev));
-                        format!(
+                if let Some(after) = force_after {
+                    let drain = self.drains[host as usize];
+                    let ev = PowerEvent::ForceLogoff { host, drain };
+                    q.schedule(w.now.saturating_add(after), Event::Power(ev));
+                }
+                if w.recorder.tracing() {
+                    let detail = match force_after {
+                        Some(after) => format!(
                             "{why}; users signed out after {}",
                             crate::scenario::Duration(after)
-                        )
-                    }
-                    None => format!("{why}; waiting for users to sign out"),
-                };
-                w.trace("scale_drain", Some(host), None, &detail);
+                        ),
+                        None => format!("{why}; waiting for users to sign out"),
+                    };
+                    w.trace("scale_drain", Some(host), None, &detail);
+                }
             }
             Step::Stop(h) => self.stop_host(w, h, why),
             Step::Create => self.create_host(w, q, why),
@@ -304,13 +307,13 @@ impl<'c> Power<'c> {
     }
 
     /// Dynamic method: a host is created; it registers after the provisioning time.
-    fn create_host(&mut self, w: &mut World, q: &mut Queue, why: &str) {
+    fn create_host(&mut self, w: &mut World, q: &mut Queue, why: &Why) {
         let Some(c) = self.plan().and_then(|p| p.creation.as_ref()) else { return };
         self.creating += 1;
         self.created += u64::from(w.recorder.measuring());
         let t = c.provisioning.sample(w.now, &mut self.rng_create);
         q.schedule(w.now.saturating_add(t), Event::Power(PowerEvent::Created));
-        w.trace("scale_create", None, None, why);
+        trace_why(w, "scale_create", None, why);
     }
 
     /// A created host registers: it joins the pool (as an `add_hosts` host does), billed and
@@ -327,7 +330,7 @@ impl<'c> Power<'c> {
     }
 
     /// Dynamic method: an empty or deallocated host leaves the pool.
-    fn delete_host(&mut self, w: &mut World, h: HostId, why: &str) {
+    fn delete_host(&mut self, w: &mut World, h: HostId, why: &Why) {
         let closed = w.force_logoff_all(h, "scaling");
         self.forced += if w.recorder.measuring() { closed.len() as u64 } else { 0 };
         if self.ours[h as usize] {
@@ -338,7 +341,7 @@ impl<'c> Power<'c> {
             host.status = HostStatus::Deleted;
         });
         self.deleted += u64::from(w.recorder.measuring());
-        w.trace("scale_delete", Some(h), None, why);
+        trace_why(w, "scale_delete", Some(h), why);
     }
 
     /// Drains (`true`) or undrains a host on the scaler's behalf; each change is a new drain
@@ -368,7 +371,7 @@ impl<'c> Power<'c> {
     }
 
     /// Deallocates `h`: its remaining sessions end (forced log-offs), drain mode goes off.
-    fn stop_host(&mut self, w: &mut World, h: HostId, why: &str) {
+    fn stop_host(&mut self, w: &mut World, h: HostId, why: &dyn Display) {
         let closed = w.force_logoff_all(h, "scaling");
         if w.recorder.measuring() {
             self.forced += closed.len() as u64;
@@ -381,7 +384,7 @@ impl<'c> Power<'c> {
             host.drain = false;
             host.status = HostStatus::Shutdown;
         });
-        w.trace("scale_stop", Some(h), None, why);
+        trace_why(w, "scale_stop", Some(h), why);
     }
 
     fn boot_done(&mut self, w: &mut World, q: &mut Queue, h: HostId) {
@@ -422,7 +425,7 @@ impl<'c> Power<'c> {
         if self.may_act(w) != Some(true) {
             return;
         }
-        self.stop_host(w, h, "force log-off: the wait is over");
+        self.stop_host(w, h, &"force log-off: the wait is over");
         self.request_evaluation(w, q);
     }
 
@@ -458,6 +461,13 @@ impl<'c> Power<'c> {
         w.users.set_online(user);
         w.trace("boot_wait", Some(host), Some(user), "");
         Some(host)
+    }
+}
+
+/// Traces a scaling step; its reason is written out only when a trace is kept.
+fn trace_why(w: &mut World, kind: &'static str, host: Option<HostId>, why: &dyn Display) {
+    if w.recorder.tracing() {
+        w.trace(kind, host, None, &why.to_string());
     }
 }
 

@@ -9,7 +9,7 @@
 //!   sessions reach 90 % of the minimum's capacity (the script's hard-coded rule); stop the
 //!   surplus, fewest sessions first; a host with sessions only with a force log-off time.
 
-use super::autoscale::{Decision, HostView, Power, Step};
+use super::autoscale::{Decision, HostView, Power, Step, Why};
 use super::host::HostId;
 use crate::engine::SimTime;
 
@@ -93,9 +93,9 @@ pub fn decide(c: &ScriptConfig, tod: SimTime, hosts: &[HostView], limit: u32) ->
         let why = format!("off-peak: {running} hosts running > minimum {min}");
         let host = i as HostId;
         if hosts[i].sessions == 0 {
-            out.push((Step::Stop(host), why));
+            out.push((Step::Stop(host), Why::Text(why)));
         } else if let Some(after) = c.force_logoff_after {
-            out.push((Step::Drain { host, force_after: Some(after) }, why));
+            out.push((Step::Drain { host, force_after: Some(after) }, Why::Text(why)));
         } else {
             continue;
         }
@@ -112,14 +112,14 @@ fn start(hosts: &[HostView], n: u32, why: &str) -> Vec<Decision> {
     let boot = (0..hosts.len())
         .filter(|&i| hosts[i].movable && hosts[i].power == Power::Stopped)
         .map(|i| Step::Start(i as HostId));
-    undrain.chain(boot).take(n as usize).map(|s| (s, why.to_string())).collect()
+    undrain.chain(boot).take(n as usize).map(|s| (s, Why::Text(why.to_string()))).collect()
 }
 
 /// Hosts the script drained whose users have all left are stopped.
 fn stop_drained(hosts: &[HostView]) -> Vec<Decision> {
     (0..hosts.len())
         .filter(|&i| hosts[i].ours && hosts[i].power == Power::Running && hosts[i].sessions == 0)
-        .map(|i| (Step::Stop(i as HostId), "drained host has no sessions".to_string()))
+        .map(|i| (Step::Stop(i as HostId), Why::Text("drained host has no sessions".into())))
         .collect()
 }
 
