@@ -299,7 +299,16 @@ impl Pool {
     }
 
     /// The power index counts `host`'s disconnected sessions: one more (`more`) or one less.
+    /// Inline the check only, so a pool without the index pays nothing at each disconnect.
+    #[inline(always)]
     fn index_disconnected(&mut self, host: HostId, more: bool) {
+        if self.power_index.is_some() {
+            self.count_disconnected(host, more);
+        }
+    }
+
+    #[inline(never)]
+    fn count_disconnected(&mut self, host: HostId, more: bool) {
         if let Some(index) = &mut self.power_index {
             let n = &mut index.disconnected[host as usize];
             *n = if more { *n + 1 } else { *n - 1 };
