@@ -639,7 +639,7 @@ impl Feature for Power<'_> {
 
     fn finish(&self, w: &World, m: &mut MetricValues, end: SimTime) {
         let mut meter = self.meter.clone();
-        meter.observe(end, self.warmup, w.pool.gauges());
+        meter.advance(end, self.warmup, Held::of(w.pool.gauges()));
         let hours = |ms: u128| Some(ms as f64 / HOUR as f64);
         let count = |v: u64| Some(v as f64);
         m.set(Metric::HostHoursRunning, hours(meter.running_ms));
@@ -650,8 +650,7 @@ impl Feature for Power<'_> {
             m.set(Metric::Cost, Some(running * p.host_hour + stopped * p.stopped_host_hour));
         }
         m.set(Metric::PeakHostsRunning, count(meter.peak_running));
-        let mean = (meter.capacity_ms > 0).then(|| meter.used_pct_ms / meter.capacity_ms as f64);
-        m.set(Metric::MeanCapacityUsedPct, mean);
+        m.set(Metric::MeanCapacityUsedPct, meter.mean_used_pct());
         // Starts, stops and their failures are this feature's only when it drives power (a
         // personal pool's boots and idle stops are `model/personal.rs`'s).
         if self.cfg.scaler.is_some() || self.cfg.start_vm_on_connect {
@@ -676,16 +675,44 @@ impl Feature for Power<'_> {
 
 /// Time integrals of the power state after the warm-up: host-hours running and stopped, the
 /// peak, and used capacity weighted by time.
+///
+/// It runs after every event, so it keeps integers only: used capacity (sessions over the
+/// open hosts' slots) is integrated as session-milliseconds per count of open hosts, and the
+/// time-weighted mean is formed once, at the end — exact, where a running sum of per-event
+/// percentages would round at every event.
 #[derive(Debug, Clone)]
 struct Meter {
     limit: u32,
     last: SimTime,
-    state: Gauges,
+    /// The state holding since `last`.
+    state: Held,
     running_ms: u128,
     stopped_ms: u128,
     peak_running: u64,
-    used_pct_ms: f64,
+    /// Per count of open hosts: the session-milliseconds while that many were open.
+    session_ms_by_open: Vec<u128>,
+    /// Milliseconds with at least one open host.
     capacity_ms: u128,
+}
+
+/// What the meter reads of the gauges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Held {
+    allocated: u64,
+    stopped: u64,
+    open: u64,
+    sessions: u64,
+}
+
+impl Held {
+    fn of(g: &Gauges) -> Self {
+        Self {
+            allocated: allocated(g),
+            stopped: g.hosts_stopped,
+            open: g.hosts_available,
+            sessions: g.sessions(),
+        }
+    }
 }
 
 impl Meter {
@@ -693,37 +720,62 @@ impl Meter {
         Self {
             limit,
             last: 0,
-            state: *initial,
+            state: Held::of(initial),
             running_ms: 0,
             stopped_ms: 0,
             peak_running: 0,
-            used_pct_ms: 0.0,
+            session_ms_by_open: Vec::new(),
             capacity_ms: 0,
         }
     }
 
-    /// Adds the time since the last call (the previous state holding), then notes `now`'s.
+    /// Notes the state at `now`. Nothing is added while nothing the meter reads changes (a
+    /// disconnect, a reconnect, most events): the integrals catch up at the next change.
+    #[inline]
     fn observe(&mut self, now: SimTime, warmup: SimTime, g: &Gauges) {
+        let next = Held::of(g);
+        if next != self.state {
+            self.advance(now, warmup, next);
+        }
+    }
+
+    /// Adds the time since the last change (the previous state holding), then notes `next`.
+    fn advance(&mut self, now: SimTime, warmup: SimTime, next: Held) {
         let from = self.last.max(warmup);
         if now > from {
-            let dt = u128::from(now - from);
-            let s = &self.state;
-            self.running_ms += dt * u128::from(allocated(s));
-            self.stopped_ms += dt * u128::from(s.hosts_stopped);
-            if s.hosts_available > 0 {
-                let pct = autoscale::used_pct(s.sessions(), s.hosts_available, self.limit);
-                self.used_pct_ms += pct * dt as f64;
-                self.capacity_ms += dt;
+            let dt = now - from;
+            let s = self.state;
+            self.running_ms += u128::from(dt) * u128::from(s.allocated);
+            self.stopped_ms += u128::from(dt) * u128::from(s.stopped);
+            if s.open > 0 {
+                let open = s.open as usize;
+                if self.session_ms_by_open.len() <= open {
+                    self.session_ms_by_open.resize(open + 1, 0);
+                }
+                self.session_ms_by_open[open] += u128::from(dt) * u128::from(s.sessions);
+                self.capacity_ms += u128::from(dt);
             }
             if self.last < warmup {
-                self.peak_running = allocated(s);
+                self.peak_running = s.allocated;
             }
         }
         self.last = self.last.max(now);
-        self.state = *g;
+        self.state = next;
         if now >= warmup {
-            self.peak_running = self.peak_running.max(allocated(g));
+            self.peak_running = self.peak_running.max(next.allocated);
         }
+    }
+
+    /// The time-weighted mean of used capacity, in percent, over the time with open hosts.
+    fn mean_used_pct(&self) -> Option<f64> {
+        if self.capacity_ms == 0 {
+            return None;
+        }
+        let slots = f64::from(self.limit);
+        let pct_ms: f64 = (self.session_ms_by_open.iter().enumerate().skip(1))
+            .map(|(open, &ms)| ms as f64 * 100.0 / (open as f64 * slots))
+            .sum();
+        Some(pct_ms / self.capacity_ms as f64)
     }
 }
 
