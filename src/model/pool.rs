@@ -78,8 +78,11 @@ struct Contribution {
 #[derive(Default)]
 struct PowerIndex {
     stopped: BTreeSet<HostId>,
-    /// Per session count, a bit per host: Available and not in drain mode.
-    open: Vec<Vec<u64>>,
+    /// Per session count, a bit per host: Available and not in drain mode. One flat array,
+    /// a row of `stride` words per session count (a sign-in or sign-out moves a bit between
+    /// two rows, at every such event).
+    open: Vec<u64>,
+    stride: usize,
     open_len: u64,
     available: u64,
     starting: u64,
@@ -109,7 +112,27 @@ struct Entry {
 
 impl PowerIndex {
     /// Re-files host `id` as it now is.
+    #[inline]
     fn file(&mut self, id: HostId, h: &Host) {
+        // The common case, a sign-in or sign-out on a host open before and after: only its
+        // bit moves between session counts (the full filing below would find the same).
+        if h.status == HostStatus::Available
+            && !h.drain
+            && let Some(Some(Entry { status: HostStatus::Available, open: Some(open), .. })) =
+                self.entries.get_mut(id as usize)
+        {
+            let (from, to) = (*open, h.session_count());
+            *open = to;
+            if from != to {
+                self.move_open(id, from, to);
+            }
+            return;
+        }
+        self.refile(id, h);
+    }
+
+    /// Re-files host `id` as it now is, whatever changed.
+    fn refile(&mut self, id: HostId, h: &Host) {
         let i = id as usize;
         if self.entries.len() <= i {
             self.entries.resize(i + 1, None);
@@ -128,8 +151,12 @@ impl PowerIndex {
             Some(was) if was == entry => return,
             // The common case, a sign-in or sign-out: only the open key moves.
             Some(was) if (was.status, was.held) == (entry.status, entry.held) => {
-                self.open_bit(id, was.open, false);
-                self.open_bit(id, entry.open, true);
+                if let (Some(from), Some(to)) = (was.open, entry.open) {
+                    self.move_open(id, from, to);
+                } else {
+                    self.open_bit(id, was.open, false);
+                    self.open_bit(id, entry.open, true);
+                }
             }
             was => {
                 if let Some(was) = was {
@@ -169,21 +196,49 @@ impl PowerIndex {
     /// Sets (`add`) or clears host `id`'s bit under session count `open`, if open.
     fn open_bit(&mut self, id: HostId, open: Option<u32>, add: bool) {
         let Some(n) = open else { return };
-        let (n, word, bit) = (n as usize, id as usize / 64, 1u64 << (id % 64));
-        if self.open.len() <= n {
-            self.open.resize(n + 1, Vec::new());
-        }
-        let words = &mut self.open[n];
-        if words.len() <= word {
-            words.resize(word + 1, 0);
-        }
+        let (at, bit) = self.open_slot(id, n);
         if add {
-            words[word] |= bit;
+            self.open[at] |= bit;
             self.open_len += 1;
         } else {
-            words[word] &= !bit;
+            self.open[at] &= !bit;
             self.open_len -= 1;
         }
+    }
+
+    /// Moves open host `id`'s bit from session count `from` to `to`.
+    fn move_open(&mut self, id: HostId, from: u32, to: u32) {
+        let (to_at, bit) = self.open_slot(id, to);
+        let from_at = from as usize * self.stride + id as usize / 64;
+        self.open[from_at] &= !bit;
+        self.open[to_at] |= bit;
+    }
+
+    /// Where host `id`'s bit under session count `n` is (the word and the bit), the array
+    /// grown to hold it.
+    #[inline]
+    fn open_slot(&mut self, id: HostId, n: u32) -> (usize, u64) {
+        let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+        if word >= self.stride {
+            self.widen(word + 1);
+        }
+        let at = n as usize * self.stride + word;
+        if at >= self.open.len() {
+            self.open.resize((n as usize + 1) * self.stride, 0);
+        }
+        (at, bit)
+    }
+
+    /// Re-lays the rows `stride` words wide (hosts were added past the last word).
+    #[cold]
+    fn widen(&mut self, stride: usize) {
+        let rows = self.open.len().checked_div(self.stride).unwrap_or(0);
+        let mut open = vec![0; rows * stride];
+        for (row, old) in open.chunks_mut(stride).zip(self.open.chunks(self.stride.max(1))) {
+            row[..old.len()].copy_from_slice(old);
+        }
+        self.open = open;
+        self.stride = stride;
     }
 }
 
@@ -201,7 +256,8 @@ impl<'p> PowerIndexView<'p> {
     /// Available hosts not in drain mode as `(sessions, host)`, fewest sessions first, then
     /// in host order.
     pub fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + 'p {
-        self.index.open.iter().enumerate().flat_map(|(n, words)| {
+        let rows = self.index.open.chunks(self.index.stride.max(1));
+        rows.enumerate().flat_map(|(n, words)| {
             words.iter().enumerate().flat_map(move |(w, &bits)| {
                 let set = std::iter::successors((bits != 0).then_some(bits), |&b| {
                     let rest = b & (b - 1);
@@ -277,7 +333,8 @@ impl Pool {
     /// From now on, keeps the power index a scaler reads ([`Pool::power_index`]); pools
     /// without a scaler do not pay for it.
     pub fn keep_power_index(&mut self) {
-        let mut index = PowerIndex::default();
+        let mut index =
+            PowerIndex { stride: self.hosts.len().div_ceil(64), ..PowerIndex::default() };
         for (i, h) in self.hosts.iter().enumerate() {
             index.entries.push(None);
             index.held.push(false);
@@ -714,5 +771,27 @@ mod tests {
         let added = p.add_host(Host::new("sh-70".into()));
         p.set_status(added, HostStatus::Shutdown);
         index_matches_a_scan(&p);
+    }
+
+    #[test]
+    fn hosts_added_past_the_last_bitset_word_keep_every_open_row() {
+        // 60 hosts fill one word per session count; the 65th host needs a second one, and
+        // the rows already filed (hosts with 0, 1 and 2 sessions) must survive the re-lay.
+        let mut p = Pool::new(60, "sh", 3, LoadBalancer::DepthFirst);
+        p.keep_power_index();
+        p.open_session(7, 1, 0);
+        p.open_session(59, 2, 0);
+        p.open_session(59, 3, 0);
+        for i in 60..70 {
+            p.add_host(Host::new(host_name("sh", i)));
+        }
+        index_matches_a_scan(&p);
+        p.open_session(68, 4, 0);
+        p.open_session(68, 5, 0);
+        p.open_session(68, 6, 0);
+        p.open_session(7, 7, 0);
+        index_matches_a_scan(&p);
+        let fullest: Vec<_> = p.power_index().unwrap().open_by_load().filter(|x| x.0 > 1).collect();
+        assert_eq!(fullest, vec![(2, 7), (2, 59), (3, 68)]);
     }
 }
