@@ -69,22 +69,6 @@ impl Hourly {
         }
     }
 
-    /// The state after an event at `now`.
-    pub fn observe(&mut self, now: SimTime, g: &Gauges) {
-        let c = &mut self.0[hour_of_week(now)];
-        c.peak_sessions = c.peak_sessions.max(g.sessions());
-    }
-
-    /// A login attempt at `now`.
-    pub fn login_attempted(&mut self, now: SimTime) {
-        self.0[hour_of_week(now)].logins += 1;
-    }
-
-    /// A refused login at `now` (already counted as an attempt).
-    pub fn login_failed(&mut self, now: SimTime) {
-        self.0[hour_of_week(now)].failures += 1;
-    }
-
     /// Adds another replication's hours.
     pub fn add(&mut self, other: &Hourly) {
         for (c, o) in self.0.iter_mut().zip(&other.0) {
@@ -95,6 +79,68 @@ impl Hourly {
             c.available_time += o.available_time;
             c.peak_sessions = c.peak_sessions.max(o.peak_sessions);
         }
+    }
+}
+
+/// Records the week by the hour while a replication runs. It remembers the hour the clock is
+/// in, so the usual case — an interval or an event inside that hour — goes to one cell without
+/// working out the hour of the week again (a division per call, on every event of the run).
+#[derive(Debug, Clone, Default)]
+pub struct HourlyRecorder {
+    hours: Hourly,
+    /// The cell of the hour `[start, end)`; empty before the first call.
+    cell: usize,
+    start: SimTime,
+    end: SimTime,
+}
+
+impl HourlyRecorder {
+    /// The cell of the hour holding `t`, moving the cursor there if needed.
+    #[inline]
+    fn cell_at(&mut self, t: SimTime) -> &mut HourCell {
+        if t < self.start || t >= self.end {
+            self.cell = hour_of_week(t);
+            self.start = t / HOUR * HOUR;
+            self.end = self.start + HOUR;
+        }
+        &mut self.hours.0[self.cell]
+    }
+
+    /// The measured interval `[a, b)` held `g`.
+    #[inline]
+    pub fn integrate(&mut self, a: SimTime, b: SimTime, g: &Gauges) {
+        if a >= self.start && b <= self.end {
+            let c = &mut self.hours.0[self.cell];
+            let dt = u128::from(b - a);
+            c.covered += dt;
+            c.session_time += dt * u128::from(g.sessions());
+            c.available_time += dt * u128::from(g.hosts_available);
+            c.peak_sessions = c.peak_sessions.max(g.sessions());
+        } else {
+            self.hours.integrate(a, b, g);
+        }
+    }
+
+    /// The state after an event at `now`.
+    #[inline]
+    pub fn observe(&mut self, now: SimTime, g: &Gauges) {
+        let c = self.cell_at(now);
+        c.peak_sessions = c.peak_sessions.max(g.sessions());
+    }
+
+    /// A login attempt at `now`.
+    pub fn login_attempted(&mut self, now: SimTime) {
+        self.cell_at(now).logins += 1;
+    }
+
+    /// A refused login at `now` (already counted as an attempt).
+    pub fn login_failed(&mut self, now: SimTime) {
+        self.cell_at(now).failures += 1;
+    }
+
+    /// The hours recorded.
+    pub fn finish(self) -> Hourly {
+        self.hours
     }
 }
 
@@ -121,5 +167,31 @@ mod tests {
         }
         fast.integrate(a, b, &g);
         assert_eq!(slow, fast);
+    }
+
+    #[test]
+    fn the_recorder_with_its_cursor_adds_what_the_plain_integral_adds() {
+        // Intervals of every shape: inside one hour, across hours, across a week; events and
+        // logins at their ends.
+        let mut plain = Hourly::default();
+        let mut rec = HourlyRecorder::default();
+        let mut t = 3 * HOUR + 59 * 60_000;
+        for step in 0u64..400 {
+            let dt = [1, 59_999, 60_000, HOUR, HOUR + 1, 7 * HOUR / 3, WEEK + 5][step as usize % 7];
+            let g = Gauges {
+                sessions_active: step % 13,
+                hosts_available: 1 + step % 5,
+                ..Default::default()
+            };
+            plain.integrate(t, t + dt, &g);
+            rec.integrate(t, t + dt, &g);
+            t += dt;
+            plain.0[hour_of_week(t)].peak_sessions =
+                plain.0[hour_of_week(t)].peak_sessions.max(g.sessions());
+            rec.observe(t, &g);
+            plain.0[hour_of_week(t)].logins += 1;
+            rec.login_attempted(t);
+        }
+        assert_eq!(rec.finish(), plain);
     }
 }

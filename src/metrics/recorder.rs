@@ -2,7 +2,7 @@
 //! and (for the replication that keeps them) the time series and the trace.
 
 use super::catalog::{Metric, MetricValues};
-use super::hourly::Hourly;
+use super::hourly::{Hourly, HourlyRecorder};
 use super::timeseries::{Row, TimeSeries};
 use super::trace::TraceRecord;
 use super::windows::{Window, WindowRecorder};
@@ -30,7 +30,7 @@ pub struct Recorder {
     /// Per clock-time window (`[[windows]]`).
     windows: WindowRecorder,
     /// Per hour of the week.
-    hourly: Hourly,
+    hourly: HourlyRecorder,
 }
 
 impl Recorder {
@@ -56,7 +56,7 @@ impl Recorder {
             series: series_bin.map(TimeSeries::new),
             trace: trace.then(Vec::new),
             windows: WindowRecorder::default(),
-            hourly: Hourly::default(),
+            hourly: HourlyRecorder::default(),
         };
         r.advance(0, initial);
         r
@@ -213,7 +213,7 @@ impl Recorder {
         m.set(Metric::MinFreeSlots, count(self.min_free_slots));
         Recorded {
             windows: self.windows.finish(&m),
-            hourly: self.hourly,
+            hourly: self.hourly.finish(),
             metrics: m,
             timeseries: self.series.map(TimeSeries::into_rows),
             trace: self.trace,

@@ -144,7 +144,9 @@ impl World<'_> {
         }
     }
 
-    /// Appends a trace record (skipped cheaply when tracing is off).
+    /// Appends a trace record (skipped cheaply when tracing is off: the check is inlined into
+    /// every event handler, the record is built out of line).
+    #[inline]
     pub fn trace(
         &mut self,
         kind: &'static str,
@@ -152,9 +154,20 @@ impl World<'_> {
         user: Option<UserId>,
         detail: &str,
     ) {
-        if !self.recorder.tracing() {
-            return;
+        if self.recorder.tracing() {
+            self.trace_record(kind, host, user, detail);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn trace_record(
+        &mut self,
+        kind: &'static str,
+        host: Option<HostId>,
+        user: Option<UserId>,
+        detail: &str,
+    ) {
         let record = TraceRecord {
             time: self.now,
             kind,
