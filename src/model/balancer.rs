@@ -266,7 +266,7 @@ mod tests {
         for _ in 0..5_000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let host = ((x >> 33) % 300) as usize;
-            let entry = ((x >> 20) % 5 != 0).then_some(((x >> 40) % 16) as u32);
+            let entry = (!(x >> 20).is_multiple_of(5)).then_some(((x >> 40) % 16) as u32);
             b.set(host as HostId, entry.map(|c| (0, c)));
             counts[host] = entry;
             let most = counts.iter().flatten().max();
