@@ -635,7 +635,7 @@ mod tests {
         let mut rng = stream(7, 0, 0);
         let (hosts, limit) = (70, 4);
         let mut p = Pool::new(hosts, "sh", limit, LoadBalancer::BreadthFirst);
-        let _before = p.open_session(1, 0, 0);
+        let _before = p.open_session(1, 0);
         p.keep_power_index();
         let mut held = vec![false; hosts as usize];
         let statuses = [
@@ -650,7 +650,7 @@ mod tests {
             let sessions = p.host(h).sessions.clone();
             match rng.random_range(0..8) {
                 0..=2 if p.host(h).session_count() < limit => {
-                    p.open_session(h, step, 0);
+                    p.open_session(h, step);
                 }
                 3 | 4 if !sessions.is_empty() => {
                     let s = sessions[rng.random_range(0..sessions.len())];
