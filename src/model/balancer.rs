@@ -13,6 +13,7 @@
 //! host is on the target version and the tiers do not matter.
 
 use super::host::HostId;
+use super::host_set::HostSet;
 use crate::engine::rng::SimRng;
 use crate::scenario::LoadBalancer;
 use rand::RngExt;
@@ -25,6 +26,9 @@ struct TierIndex {
     /// `buckets[count]`: candidate hosts with that session count (unordered; positions in
     /// `Balancer`). Grows to the highest count seen.
     buckets: Vec<Vec<HostId>>,
+    /// `sets[count]`: the same hosts as `buckets[count]`, as a set that finds the lowest id
+    /// (depth-first's pick) without a scan.
+    sets: Vec<HostSet>,
     /// Bit `count` set when `buckets[count]` is not empty.
     nonempty: Vec<u64>,
     len: usize,
@@ -36,9 +40,11 @@ impl TierIndex {
         let c = count as usize;
         if self.buckets.len() <= c {
             self.buckets.resize_with(c + 1, Vec::new);
+            self.sets.resize_with(c + 1, HostSet::default);
             self.nonempty.resize(c / 64 + 1, 0);
         }
         self.buckets[c].push(host);
+        self.sets[c].insert(host);
         self.nonempty[c / 64] |= 1 << (c % 64);
         self.len += 1;
         self.buckets[c].len() as u32 - 1
@@ -48,7 +54,7 @@ impl TierIndex {
     fn remove(&mut self, count: u32, pos: u32) -> Option<HostId> {
         let c = count as usize;
         let bucket = &mut self.buckets[c];
-        bucket.swap_remove(pos as usize);
+        self.sets[c].remove(bucket.swap_remove(pos as usize));
         let moved = bucket.get(pos as usize).copied();
         if bucket.is_empty() {
             self.nonempty[c / 64] &= !(1 << (c % 64));
@@ -66,10 +72,10 @@ impl TierIndex {
         })
     }
 
-    /// The non-empty bucket with the most sessions.
-    fn fullest(&self) -> Option<&[HostId]> {
+    /// The lowest-numbered host of the non-empty bucket with the most sessions.
+    fn fullest_first(&self) -> Option<HostId> {
         let (w, bits) = self.nonempty.iter().enumerate().rev().find(|(_, b)| **b != 0)?;
-        Some(&self.buckets[w * 64 + 63 - bits.leading_zeros() as usize])
+        self.sets[w * 64 + 63 - bits.leading_zeros() as usize].first()
     }
 }
 
@@ -145,7 +151,7 @@ impl Balancer {
                 let hosts = tier.by_count().next()?;
                 Some(hosts[rng.random_range(0..hosts.len() as u32) as usize])
             }
-            LoadBalancer::DepthFirst => tier.fullest()?.iter().copied().min(),
+            LoadBalancer::DepthFirst => tier.fullest_first(),
         }
     }
 }
@@ -247,5 +253,25 @@ mod tests {
         b.set(1, None);
         assert_eq!(b.pick(&mut rng), None);
         assert_eq!(b.candidates(), 0);
+    }
+
+    #[test]
+    fn depth_first_matches_a_scan_as_hosts_come_and_go() {
+        // MODEL.md's depth-first rule, checked against a scan of every candidate after each
+        // change: the fullest candidates, the lowest host id among them.
+        let mut b = Balancer::new(LoadBalancer::DepthFirst);
+        let mut counts: Vec<Option<u32>> = vec![None; 300];
+        let mut rng = stream(6, 0, 0);
+        let mut x = 99u64;
+        for _ in 0..5_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let host = ((x >> 33) % 300) as usize;
+            let entry = (!(x >> 20).is_multiple_of(5)).then_some(((x >> 40) % 16) as u32);
+            b.set(host as HostId, entry.map(|c| (0, c)));
+            counts[host] = entry;
+            let most = counts.iter().flatten().max();
+            let expected = most.and_then(|m| counts.iter().position(|c| c.as_ref() == Some(m)));
+            assert_eq!(b.pick(&mut rng), expected.map(|h| h as HostId));
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod failure;
 pub mod faults;
 pub mod feature;
 pub mod host;
+pub mod host_set;
 pub mod lifecycle;
 pub mod logon;
 pub mod personal;

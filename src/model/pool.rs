@@ -436,17 +436,10 @@ impl Pool {
     }
 
     /// Opens an active session for `user` on `host`. The caller has checked the host has room.
-    pub fn open_session(&mut self, host: HostId, user: UserId, now: SimTime) -> SessionId {
+    pub fn open_session(&mut self, host: HostId, user: UserId) -> SessionId {
         debug_assert!(self.hosts[host as usize].session_count() < self.limit);
-        let pos = self.hosts[host as usize].sessions.len() as u32;
-        let session = Session {
-            user,
-            host,
-            state: SessionState::Active,
-            started: now,
-            planned_end: SimTime::MAX,
-            pos_in_host: pos,
-        };
+        let session =
+            Session { user, host, state: SessionState::Active, planned_end: SimTime::MAX };
         let id = self.sessions.insert(session);
         self.gauges.sessions_active += 1;
         self.update_host(host, |h| h.sessions.push(id));
@@ -454,6 +447,11 @@ impl Pool {
     }
 
     /// Ends a session (log-off), freeing its slot. Returns it, or `None` if it was gone.
+    ///
+    /// The session is found in its host's list by a scan (a session limit's worth of ids, one
+    /// or two cache lines) rather than by a position kept in its slot: keeping positions
+    /// meant writing to the slot of the session the removal moves, one more cache miss per
+    /// log-off once the session table outgrows the cache.
     pub fn close_session(&mut self, id: SessionId) -> Option<Session> {
         let session = self.sessions.remove(id)?;
         match session.state {
@@ -463,16 +461,10 @@ impl Pool {
                 self.index_disconnected(session.host, false);
             }
         }
-        let pos = session.pos_in_host as usize;
-        let moved = self.update_host(session.host, |h| {
-            h.sessions.swap_remove(pos);
-            h.sessions.get(pos).copied()
+        self.update_host(session.host, |h| {
+            let pos = h.sessions.iter().position(|&s| s == id);
+            h.sessions.swap_remove(pos.expect("a live session is in its host's list"));
         });
-        if let Some(moved) = moved
-            && let Some(m) = self.sessions.get_mut(moved)
-        {
-            m.pos_in_host = pos as u32;
-        }
         Some(session)
     }
 
@@ -614,8 +606,8 @@ mod tests {
     fn gauges_and_candidates_follow_host_changes() {
         let mut p = Pool::new(2, "sh", 2, LoadBalancer::DepthFirst);
         assert_eq!(p.gauges().slots_free, 4);
-        let a = p.open_session(0, 1, 0);
-        let _b = p.open_session(0, 2, 0);
+        let a = p.open_session(0, 1);
+        let _b = p.open_session(0, 2);
         assert_eq!(p.gauges().slots_free, 2);
         let mut rng = stream(0, 0, 0);
         assert_eq!(p.pick_host(&mut rng), Some(1), "a full host is no candidate");
@@ -632,19 +624,19 @@ mod tests {
     }
 
     #[test]
-    fn closing_sessions_keeps_host_positions_consistent() {
+    fn closing_sessions_keeps_host_lists_consistent() {
         let mut p = Pool::new(1, "sh", 10, LoadBalancer::BreadthFirst);
-        let ids: Vec<_> = (0..5).map(|u| p.open_session(0, u, 0)).collect();
+        let ids: Vec<_> = (0..5).map(|u| p.open_session(0, u)).collect();
         p.close_session(ids[1]);
         p.close_session(ids[4]);
         p.close_session(ids[0]);
+        assert!(p.close_session(ids[0]).is_none(), "a closed session is gone");
+        // A removal moves the list's last session into the hole, as `Vec::swap_remove`.
         let left: Vec<_> = p.host(0).sessions.iter().map(|&s| p.session(s).unwrap().user).collect();
-        let mut sorted = left.clone();
-        sorted.sort();
-        assert_eq!(sorted, vec![2, 3]);
-        for (i, &s) in p.host(0).sessions.iter().enumerate() {
-            assert_eq!(p.session(s).unwrap().pos_in_host as usize, i);
-        }
+        assert_eq!(left, vec![2, 3]);
+        p.close_session(ids[3]);
+        assert_eq!(p.host(0).sessions, vec![ids[2]]);
+        assert_eq!(p.gauges().sessions_active, 1);
     }
 
     /// What the power index says, checked against a scan of every host.
@@ -700,7 +692,7 @@ mod tests {
         let mut rng = stream(7, 0, 0);
         let (hosts, limit) = (70, 4);
         let mut p = Pool::new(hosts, "sh", limit, LoadBalancer::BreadthFirst);
-        let _before = p.open_session(1, 0, 0);
+        let _before = p.open_session(1, 0);
         p.keep_power_index();
         let mut held = vec![false; hosts as usize];
         let statuses = [
@@ -715,7 +707,7 @@ mod tests {
             let sessions = p.host(h).sessions.clone();
             match rng.random_range(0..8) {
                 0..=2 if p.host(h).session_count() < limit => {
-                    p.open_session(h, step, 0);
+                    p.open_session(h, step);
                 }
                 3 | 4 if !sessions.is_empty() => {
                     let s = sessions[rng.random_range(0..sessions.len())];
@@ -754,9 +746,9 @@ mod tests {
         p.set_status(3, HostStatus::Shutdown);
         p.keep_power_index();
         index_matches_a_scan(&p);
-        let a = p.open_session(65, 1, 0);
-        let _b = p.open_session(65, 2, 0);
-        let _c = p.open_session(2, 3, 0);
+        let a = p.open_session(65, 1);
+        let _b = p.open_session(65, 2);
+        let _c = p.open_session(2, 3);
         index_matches_a_scan(&p);
         assert_eq!(p.power_index().unwrap().open_by_load().last(), Some((2, 65)));
         p.set_drain(2, true);
@@ -779,17 +771,17 @@ mod tests {
         // the rows already filed (hosts with 0, 1 and 2 sessions) must survive the re-lay.
         let mut p = Pool::new(60, "sh", 3, LoadBalancer::DepthFirst);
         p.keep_power_index();
-        p.open_session(7, 1, 0);
-        p.open_session(59, 2, 0);
-        p.open_session(59, 3, 0);
+        p.open_session(7, 1);
+        p.open_session(59, 2);
+        p.open_session(59, 3);
         for i in 60..70 {
             p.add_host(Host::new(host_name("sh", i)));
         }
         index_matches_a_scan(&p);
-        p.open_session(68, 4, 0);
-        p.open_session(68, 5, 0);
-        p.open_session(68, 6, 0);
-        p.open_session(7, 7, 0);
+        p.open_session(68, 4);
+        p.open_session(68, 5);
+        p.open_session(68, 6);
+        p.open_session(7, 7);
         index_matches_a_scan(&p);
         let fullest: Vec<_> = p.power_index().unwrap().open_by_load().filter(|x| x.0 > 1).collect();
         assert_eq!(fullest, vec![(2, 7), (2, 59), (3, 68)]);

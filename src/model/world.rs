@@ -97,7 +97,7 @@ impl World<'_> {
 
     /// Opens an active session for `user` on `host` (which has room) and counts the success.
     pub fn open_session(&mut self, host: HostId, user: UserId) -> SessionId {
-        let session = self.pool.open_session(host, user, self.now);
+        let session = self.pool.open_session(host, user);
         self.users.set_online(user);
         self.recorder.login_succeeded();
         session
