@@ -26,6 +26,17 @@ pub struct HourCell {
     pub peak_sessions: u64,
 }
 
+impl HourCell {
+    /// `dt` milliseconds of this hour held `g`.
+    #[inline]
+    fn hold(&mut self, dt: u128, g: &Gauges) {
+        self.covered += dt;
+        self.session_time += dt * u128::from(g.sessions());
+        self.available_time += dt * u128::from(g.hosts_available);
+        self.peak_sessions = self.peak_sessions.max(g.sessions());
+    }
+}
+
 /// Every hour of the week.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hourly(pub Vec<HourCell>);
@@ -47,20 +58,12 @@ impl Hourly {
         let mut t = a;
         while t < b {
             let end = ((t / HOUR + 1) * HOUR).min(b);
-            let c = &mut self.0[hour_of_week(t)];
-            let dt = u128::from(end - t);
-            c.covered += dt;
-            c.session_time += dt * u128::from(g.sessions());
-            c.available_time += dt * u128::from(g.hosts_available);
-            c.peak_sessions = c.peak_sessions.max(g.sessions());
+            self.0[hour_of_week(t)].hold(u128::from(end - t), g);
             // Whole weeks with the same state add the same to every hour: skip ahead.
             if end - t == HOUR && b - end >= WEEK {
                 let weeks = (b - end) / WEEK;
                 for c in &mut self.0 {
-                    c.covered += u128::from(weeks) * u128::from(HOUR);
-                    c.session_time += u128::from(weeks * HOUR) * u128::from(g.sessions());
-                    c.available_time += u128::from(weeks * HOUR) * u128::from(g.hosts_available);
-                    c.peak_sessions = c.peak_sessions.max(g.sessions());
+                    c.hold(u128::from(weeks * HOUR), g);
                 }
                 t = end + weeks * WEEK;
                 continue;
@@ -110,12 +113,7 @@ impl HourlyRecorder {
     #[inline]
     pub fn integrate(&mut self, a: SimTime, b: SimTime, g: &Gauges) {
         if a >= self.start && b <= self.end {
-            let c = &mut self.hours.0[self.cell];
-            let dt = u128::from(b - a);
-            c.covered += dt;
-            c.session_time += dt * u128::from(g.sessions());
-            c.available_time += dt * u128::from(g.hosts_available);
-            c.peak_sessions = c.peak_sessions.max(g.sessions());
+            self.hours.0[self.cell].hold(u128::from(b - a), g);
         } else {
             self.hours.integrate(a, b, g);
         }
