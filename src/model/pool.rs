@@ -412,9 +412,15 @@ impl Pool {
     /// Changes the session limit (an admin's `set_max_sessions`). Nobody is evicted: a host
     /// above the new limit has no free slot and takes no new session until it is below.
     pub fn set_limit(&mut self, limit: u32) {
+        self.change_every_host(|p| p.limit = limit);
+    }
+
+    /// Makes a pool-wide `change` that alters what every host contributes (the limit, the
+    /// target version), then re-applies each host from its contribution before the change.
+    fn change_every_host(&mut self, change: impl FnOnce(&mut Self)) {
         let ids = 0..self.hosts.len() as HostId;
         let before: Vec<Contribution> = ids.clone().map(|h| self.contribution(h)).collect();
-        self.limit = limit;
+        change(self);
         for (h, b) in ids.zip(before) {
             self.apply(h, b);
         }
@@ -530,12 +536,7 @@ impl Pool {
     /// Moves the pool to a new target version (an update started): hosts still on an older
     /// version become the balancer's second choice.
     pub fn set_target_version(&mut self, version: u32) {
-        let ids = 0..self.hosts.len() as HostId;
-        let before: Vec<Contribution> = ids.clone().map(|h| self.contribution(h)).collect();
-        self.target_version = version;
-        for (h, b) in ids.zip(before) {
-            self.apply(h, b);
-        }
+        self.change_every_host(|p| p.target_version = version);
     }
 
     /// Applies `change` to a host, then brings the candidate index and gauges up to date.
