@@ -37,11 +37,8 @@ git worktree add --quiet --detach "$work/base" "$base_rev"
 (cd "$work/base" && CARGO_TARGET_DIR="$target_dir/perf-baseline" cargo build --release --quiet --bin poolsim)
 base_bin="$target_dir/perf-baseline/release/poolsim"
 
-scaled() {
-    echo "$1" | awk -v f="$2" '{ printf "["; for (i = 1; i <= NF; i++) printf "%s%g", (i > 1 ? "," : ""), $i * f; printf "]" }'
-}
-weekday="40 20 20 20 40 150 600 2500 4500 3500 2000 1500 1800 2200 1500 1000 700 400 250 150 100 80 60 50"
-weekend="20 10 10 10 10 20 40 80 150 200 200 200 200 200 200 180 150 120 100 80 60 50 40 30"
+# shellcheck source=results/scale.sh
+. results/scale.sh
 
 # timed FILE CMD…: runs CMD under GNU time; FILE gets "wall_seconds peak_kib".
 timed() {
@@ -54,11 +51,10 @@ timed() {
 poolsim_run() {
     local name=$1 b=$2 hosts=$3 days=$4 f
     f=$(awk -v h="$hosts" 'BEGIN { print h / 1000 }')
+    scale_args "$f"
     timed "$work/time" "$b" run benches/peers/pool.toml --quiet --stats --threads 1 \
         --replications 1 --out "$work/out" --set time_bin=1d --set "duration=${days}d" \
-        --set "pool.hosts=$hosts" --set "workload.users=$((hosts * 12))" \
-        --set "workload.arrivals.per_hour=$(scaled "$weekday" "$f")" \
-        --set "workload.arrivals.weekend=$(scaled "$weekend" "$f")" >/dev/null
+        "${SCALE_ARGS[@]}" >/dev/null
     python3 - "$name" "$hosts" "$days" "$work/out/summary.json" "$work/time" <<'PY'
 import json, sys
 name, hosts, days, summary, timing = sys.argv[1:]
