@@ -15,6 +15,7 @@
 //! The feature that applies the decisions is `model/power.rs`.
 
 use super::host::HostId;
+use super::tied::Tied;
 use super::workload::Sampler;
 use crate::engine::SimTime;
 use crate::engine::time::DAY;
@@ -355,8 +356,9 @@ pub trait Hosts {
     fn drained_stoppable(&self, when: StopHostsWhen) -> impl Iterator<Item = HostId> + '_;
     /// At least the deallocated hosts, in host order.
     fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_;
-    /// At least the running undrained hosts as `(sessions, host)`, in that order.
-    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_;
+    /// Exactly the hosts scale-in may drain (running, undrained, movable), a group per
+    /// session count, fewest sessions first; groups may be empty.
+    fn scale_in_groups(&self) -> impl Iterator<Item = Tied> + '_;
 }
 
 impl Hosts for [HostView] {
@@ -384,15 +386,13 @@ impl Hosts for [HostView] {
         (0..self.len() as HostId).filter(|&i| self[i as usize].power == Power::Stopped)
     }
 
-    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
-        let mut open: Vec<(u32, HostId)> = (0..self.len() as HostId)
-            .map(|i| (self[i as usize].sessions, i))
-            .filter(|&(_, i)| {
-                self[i as usize].undrained && self[i as usize].power == Power::Running
-            })
-            .collect();
-        open.sort_unstable();
-        open.into_iter()
+    fn scale_in_groups(&self) -> impl Iterator<Item = Tied> + '_ {
+        let candidate = |h: &HostView| h.movable && h.undrained && h.power == Power::Running;
+        let fullest = self.iter().filter(|h| candidate(h)).map(|h| h.sessions).max();
+        (0..fullest.map_or(0, |n| n + 1)).map(move |n| {
+            let ids = (0..self.len() as HostId).filter(|&i| self[i as usize].sessions == n);
+            Tied::from_hosts(n, ids.filter(|&i| candidate(&self[i as usize])))
+        })
     }
 }
 
@@ -536,32 +536,25 @@ fn scale_in<H: Hosts + ?Sized>(
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
     let mut out = Vec::new();
-    // The candidates, fewest sessions first and in host order, each looked at once; each
-    // step takes one of those tied for fewest (`tied`, in host order) at random.
-    let mut rest = hosts
-        .open_by_load()
-        .filter(|&(_, i)| {
-            let h = hosts.view(i);
-            h.movable && h.undrained && h.power == Power::Running
-        })
-        .peekable();
-    let mut tied: Vec<HostId> = Vec::new();
-    let mut fewest = 0;
+    // The candidates a group per session count, fewest first; each step takes one of the
+    // hosts left in the group at random.
+    let mut groups = hosts.scale_in_groups().filter(|g| !g.is_empty());
+    let mut tied = Tied::default();
     loop {
         if !may_scale_in(r, c, limit, min) {
             return out;
         }
         if tied.is_empty() {
-            let Some(&(n, _)) = rest.peek() else {
+            let Some(next) = groups.next() else {
                 return out;
             };
-            fewest = n;
-            while let Some((_, i)) = rest.next_if(|&(m, _)| m == n) {
-                tied.push(i);
-            }
+            tied = next;
         }
         let pick = if tied.len() > 1 { tie(tied.len()) } else { 0 };
-        let host = tied.remove(pick);
+        let Some(host) = tied.take(pick) else {
+            return out;
+        };
+        let fewest = tied.sessions;
         c.open -= 1;
         c.on -= 1;
         let (phase, sessions, open, threshold_pct) = (r.phase, c.sessions, c.open, r.threshold_pct);
@@ -604,8 +597,8 @@ mod tests {
         fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
             self.as_slice().stopped()
         }
-        fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
-            self.as_slice().open_by_load()
+        fn scale_in_groups(&self) -> impl Iterator<Item = Tied> + '_ {
+            self.as_slice().scale_in_groups()
         }
     }
     use crate::engine::time::{HOUR, MINUTE};

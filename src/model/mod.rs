@@ -27,6 +27,7 @@ pub mod scaling_script;
 pub mod session;
 pub mod sim;
 pub mod streams;
+pub mod tied;
 pub mod update;
 pub mod workload;
 pub mod world;

@@ -256,16 +256,22 @@ impl<'p> PowerIndexView<'p> {
     /// Available hosts not in drain mode as `(sessions, host)`, fewest sessions first, then
     /// in host order.
     pub fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + 'p {
-        let rows = self.index.open.chunks(self.index.stride.max(1));
-        rows.enumerate().flat_map(|(n, words)| {
+        self.open_rows().flat_map(|(n, words)| {
             words.iter().enumerate().flat_map(move |(w, &bits)| {
                 let set = std::iter::successors((bits != 0).then_some(bits), |&b| {
                     let rest = b & (b - 1);
                     (rest != 0).then_some(rest)
                 });
-                set.map(move |b| (n as u32, (w * 64) as HostId + HostId::from(b.trailing_zeros())))
+                set.map(move |b| (n, (w * 64) as HostId + HostId::from(b.trailing_zeros())))
             })
         })
+    }
+
+    /// The same hosts as a row of bits per session count (bit `i % 64` of word `i / 64` for
+    /// host `i`), fewest sessions first; rows may be empty.
+    pub fn open_rows(&self) -> impl Iterator<Item = (u32, &'p [u64])> + 'p {
+        let rows = self.index.open.chunks(self.index.stride.max(1));
+        rows.enumerate().map(|(n, words)| (n as u32, words))
     }
 
     /// Available hosts not in drain mode.

@@ -31,6 +31,7 @@ use super::pool::{Gauges, Pool, PowerIndexView};
 use super::scaling_script;
 use super::session::UserId;
 use super::streams;
+use super::tied::Tied;
 use super::world::{LoginKind, LoginRequest, Queue, World};
 use crate::engine::SimTime;
 use crate::engine::rng::{SimRng, stream};
@@ -257,6 +258,7 @@ impl<'c> Power<'c> {
             ours: &self.ours,
             ours_list: &self.ours_list,
             excluded: &self.excluded,
+            excluded_ids: &self.cfg.excluded,
             pool: &w.pool,
             index: power_index(&w.pool),
         };
@@ -506,6 +508,8 @@ struct Indexed<'a> {
     ours: &'a [bool],
     ours_list: &'a BTreeSet<HostId>,
     excluded: &'a [bool],
+    /// The excluded hosts, as listed in the plan.
+    excluded_ids: &'a [HostId],
     pool: &'a Pool,
     index: PowerIndexView<'a>,
 }
@@ -545,8 +549,18 @@ impl autoscale::Hosts for Indexed<'_> {
         self.index.stopped()
     }
 
-    fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + '_ {
-        self.index.open_by_load()
+    /// The index's open hosts (Available, not in drain mode) but the excluded ones: an
+    /// undrained host is movable unless excluded.
+    fn scale_in_groups(&self) -> impl Iterator<Item = Tied> + '_ {
+        self.index.open_rows().map(|(n, row)| {
+            let mut words = row.to_vec();
+            for &h in self.excluded_ids {
+                if let Some(w) = words.get_mut(h as usize / 64) {
+                    *w &= !(1u64 << (h % 64));
+                }
+            }
+            Tied::from_words(n, words)
+        })
     }
 }
 
@@ -782,4 +796,107 @@ impl Meter {
 /// Hosts billed: running or starting (MODEL.md "Cost": billed while allocated).
 fn allocated(g: &Gauges) -> u64 {
     g.hosts_total - g.hosts_stopped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::autoscale::{Hosts, PhaseRules};
+    use crate::model::session::{SessionId, SessionState};
+
+    /// A pseudo-random draw below `n`.
+    fn below(x: &mut u64, n: usize) -> usize {
+        *x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (*x >> 33) as usize % n
+    }
+
+    /// The decision over the pool's power index equals the decision over a scan of every
+    /// host (the slice of views), tie draws included, for every phase, as sessions come and
+    /// go and hosts start, stop, drain and are held — with excluded hosts among the open
+    /// ones, which the index files like any other and scale-in must skip.
+    #[test]
+    fn the_indexed_decision_equals_the_scan() {
+        let (n, limit) = (150, 6);
+        let mut pool = Pool::new(n, "sh", limit, LoadBalancer::DepthFirst);
+        pool.keep_power_index();
+        let excluded_ids: Vec<HostId> = vec![3, 70, 140];
+        let mut excluded = vec![false; n as usize];
+        excluded_ids.iter().for_each(|&h| excluded[h as usize] = true);
+        let mut ours = vec![false; n as usize];
+        let mut ours_list = BTreeSet::new();
+        let mut sessions: Vec<SessionId> = Vec::new();
+        let mut x = 17u64;
+        let mut compared = 0;
+        for step in 0..4_000 {
+            let h = below(&mut x, n as usize) as HostId;
+            match below(&mut x, 12) {
+                0..=4 if pool.host(h).session_count() < limit => {
+                    sessions.push(pool.open_session(h, step));
+                }
+                5..=6 if !sessions.is_empty() => {
+                    let s = sessions.swap_remove(below(&mut x, sessions.len()));
+                    pool.close_session(s);
+                }
+                7 if !sessions.is_empty() => {
+                    let s = sessions[below(&mut x, sessions.len())];
+                    pool.set_session_state(s, SessionState::Disconnected);
+                }
+                // The scaler holds only running hosts, and lets go before stopping one.
+                8 if ours[h as usize] || pool.host(h).status == HostStatus::Available => {
+                    let held = !ours[h as usize];
+                    ours[h as usize] = held;
+                    pool.set_scaler_held(h, held);
+                    pool.set_drain(h, held);
+                    if held {
+                        ours_list.insert(h)
+                    } else {
+                        ours_list.remove(&h)
+                    };
+                }
+                9 => pool.set_drain(h, !pool.host(h).drain),
+                10 if pool.host(h).session_count() == 0 && !ours[h as usize] => {
+                    let to = [HostStatus::Shutdown, HostStatus::Starting, HostStatus::Available];
+                    pool.set_status(h, to[below(&mut x, 3)]);
+                }
+                _ => {}
+            }
+            if step % 97 != 0 {
+                continue;
+            }
+            let views: Vec<HostView> = (0..n).map(|i| view(&ours, &excluded, &pool, i)).collect();
+            let indexed = Indexed {
+                ours: &ours,
+                ours_list: &ours_list,
+                excluded: &excluded,
+                excluded_ids: &excluded_ids,
+                pool: &pool,
+                index: power_index(&pool),
+            };
+            for phase in [Phase::RampUp, Phase::Peak, Phase::RampDown, Phase::OffPeak] {
+                for (min_pct, threshold_pct) in [(0, 90), (20, 60), (10, 30)] {
+                    let r = PhaseRules {
+                        phase,
+                        balancer: LoadBalancer::DepthFirst,
+                        min_pct,
+                        threshold_pct,
+                        force_wait: Some(30 * MINUTE),
+                        stop_when: StopHostsWhen::ZeroSessions,
+                        pool_size: None,
+                    };
+                    // Both sides draw their ties from the same sequence.
+                    let tie = || {
+                        let mut y = step as u64;
+                        move |k: usize| below(&mut y, k)
+                    };
+                    let scan =
+                        autoscale::decide(&r, views.as_slice(), limit, Some(HOUR), 0, &mut tie());
+                    let ix = autoscale::decide(&r, &indexed, limit, Some(HOUR), 0, &mut tie());
+                    assert_eq!(ix, scan, "step {step}, {phase:?}, {min_pct} %, {threshold_pct} %");
+                    assert_eq!(indexed.counts(), views.as_slice().counts());
+                    compared += usize::from(ix.iter().any(|d| matches!(d.0, Step::Drain { .. })));
+                }
+            }
+        }
+        assert!(compared > 20, "scale-in drained in {compared} comparisons");
+    }
 }
