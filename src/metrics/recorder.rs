@@ -19,6 +19,8 @@ pub struct Recorder {
     open_host_time: u128,
     /// ∫ hosts in the pool dt, in host-milliseconds.
     total_host_time: u128,
+    /// ∫ sessions dt, in session-milliseconds.
+    session_time: u128,
     logins_attempted: u64,
     logins_succeeded: u64,
     failures: [u64; FailureReason::ALL.len()],
@@ -47,6 +49,7 @@ impl Recorder {
             last_time: 0,
             open_host_time: 0,
             total_host_time: 0,
+            session_time: 0,
             logins_attempted: 0,
             logins_succeeded: 0,
             failures: [0; FailureReason::ALL.len()],
@@ -93,7 +96,16 @@ impl Recorder {
         }
         self.open_host_time += dt * u128::from(gauges.hosts_available);
         self.total_host_time += dt * u128::from(gauges.hosts_total);
+        self.session_time += dt * u128::from(gauges.sessions());
         self.last_time = self.last_time.max(now);
+    }
+
+    /// ∫ sessions dt after the warm-up until `now` (not before the last event), in
+    /// session-milliseconds, `gauges` holding since the last event. The power meter reads it
+    /// instead of integrating sessions itself at every sign-in and sign-out.
+    pub fn session_time_at(&self, now: SimTime, gauges: &Gauges) -> u128 {
+        let from = self.last_time.max(self.warmup);
+        self.session_time + u128::from(now.saturating_sub(from)) * u128::from(gauges.sessions())
     }
 
     /// True once the warm-up is over.

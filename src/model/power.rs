@@ -27,7 +27,8 @@ use super::failure::FailureReason;
 use super::feature::{Feature, Routed};
 use super::host::{HostId, HostStatus};
 use super::lifecycle;
-use super::pool::{Gauges, Pool, PowerIndexView};
+use super::pool::{Pool, PowerIndexView};
+use super::power_meter::Meter;
 use super::scaling_script;
 use super::session::UserId;
 use super::streams;
@@ -648,12 +649,11 @@ impl Feature for Power<'_> {
     }
 
     fn observe(&mut self, w: &World) {
-        self.meter.observe(w.now, self.warmup, w.pool.gauges());
+        self.meter.observe(w.now, self.warmup, w.pool.gauges(), &w.recorder);
     }
 
     fn finish(&self, w: &World, m: &mut MetricValues, end: SimTime) {
-        let mut meter = self.meter.clone();
-        meter.advance(end, self.warmup, Held::of(w.pool.gauges()));
+        let meter = self.meter.until(end, self.warmup, w.pool.gauges(), &w.recorder);
         let hours = |ms: u128| Some(ms as f64 / HOUR as f64);
         let count = |v: u64| Some(v as f64);
         m.set(Metric::HostHoursRunning, hours(meter.running_ms));
@@ -685,117 +685,6 @@ impl Feature for Power<'_> {
             m.set(Metric::LoginsWaitedForBoot, count(self.boot_waits.len() as u64));
         }
     }
-}
-
-/// Time integrals of the power state after the warm-up: host-hours running and stopped, the
-/// peak, and used capacity weighted by time.
-///
-/// It runs after every event, so it keeps integers only: used capacity (sessions over the
-/// open hosts' slots) is integrated as session-milliseconds per count of open hosts, and the
-/// time-weighted mean is formed once, at the end — exact, where a running sum of per-event
-/// percentages would round at every event.
-#[derive(Debug, Clone)]
-struct Meter {
-    limit: u32,
-    last: SimTime,
-    /// The state holding since `last`.
-    state: Held,
-    running_ms: u128,
-    stopped_ms: u128,
-    peak_running: u64,
-    /// Per count of open hosts: the session-milliseconds while that many were open.
-    session_ms_by_open: Vec<u128>,
-    /// Milliseconds with at least one open host.
-    capacity_ms: u128,
-}
-
-/// What the meter reads of the gauges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Held {
-    allocated: u64,
-    stopped: u64,
-    open: u64,
-    sessions: u64,
-}
-
-impl Held {
-    fn of(g: &Gauges) -> Self {
-        Self {
-            allocated: allocated(g),
-            stopped: g.hosts_stopped,
-            open: g.hosts_available,
-            sessions: g.sessions(),
-        }
-    }
-}
-
-impl Meter {
-    fn new(initial: &Gauges, limit: u32) -> Self {
-        Self {
-            limit,
-            last: 0,
-            state: Held::of(initial),
-            running_ms: 0,
-            stopped_ms: 0,
-            peak_running: 0,
-            session_ms_by_open: Vec::new(),
-            capacity_ms: 0,
-        }
-    }
-
-    /// Notes the state at `now`. Nothing is added while nothing the meter reads changes (a
-    /// disconnect, a reconnect, most events): the integrals catch up at the next change.
-    #[inline]
-    fn observe(&mut self, now: SimTime, warmup: SimTime, g: &Gauges) {
-        let next = Held::of(g);
-        if next != self.state {
-            self.advance(now, warmup, next);
-        }
-    }
-
-    /// Adds the time since the last change (the previous state holding), then notes `next`.
-    fn advance(&mut self, now: SimTime, warmup: SimTime, next: Held) {
-        let from = self.last.max(warmup);
-        if now > from {
-            let dt = now - from;
-            let s = self.state;
-            self.running_ms += u128::from(dt) * u128::from(s.allocated);
-            self.stopped_ms += u128::from(dt) * u128::from(s.stopped);
-            if s.open > 0 {
-                let open = s.open as usize;
-                if self.session_ms_by_open.len() <= open {
-                    self.session_ms_by_open.resize(open + 1, 0);
-                }
-                self.session_ms_by_open[open] += u128::from(dt) * u128::from(s.sessions);
-                self.capacity_ms += u128::from(dt);
-            }
-            if self.last < warmup {
-                self.peak_running = s.allocated;
-            }
-        }
-        self.last = self.last.max(now);
-        self.state = next;
-        if now >= warmup {
-            self.peak_running = self.peak_running.max(next.allocated);
-        }
-    }
-
-    /// The time-weighted mean of used capacity, in percent, over the time with open hosts.
-    fn mean_used_pct(&self) -> Option<f64> {
-        if self.capacity_ms == 0 {
-            return None;
-        }
-        let slots = f64::from(self.limit);
-        let pct_ms: f64 = (self.session_ms_by_open.iter().enumerate().skip(1))
-            .map(|(open, &ms)| ms as f64 * 100.0 / (open as f64 * slots))
-            .sum();
-        Some(pct_ms / self.capacity_ms as f64)
-    }
-}
-
-/// Hosts billed: running or starting (MODEL.md "Cost": billed while allocated).
-fn allocated(g: &Gauges) -> u64 {
-    g.hosts_total - g.hosts_stopped
 }
 
 #[cfg(test)]
