@@ -95,16 +95,21 @@ struct PowerIndex {
     /// Of those, the ones without sessions, and the ones without active sessions.
     held_empty: BTreeSet<HostId>,
     held_idle: BTreeSet<HostId>,
-    /// Per host: how it was last filed.
+    /// Per host: how it was last filed, but for its open row.
     entries: Vec<Option<Entry>>,
+    /// Per host: the row it is open in (its session count), or [`NOT_OPEN`]. Apart from
+    /// `entries` so that a sign-in or sign-out, which only moves an open host's bit, reads
+    /// and writes one word.
+    open_at: Vec<u32>,
 }
 
-/// How the power index files a host.
+/// `PowerIndex::open_at` of a host that is not open.
+const NOT_OPEN: u32 = u32::MAX;
+
+/// How the power index files a host, besides its open row.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
     status: HostStatus,
-    /// Available and not drained: its session count.
-    open: Option<u32>,
     /// Held by the scaler, drained and Available: whether it has no sessions, and no active
     /// sessions.
     held: Option<(bool, bool)>,
@@ -115,15 +120,15 @@ impl PowerIndex {
     #[inline]
     fn file(&mut self, id: HostId, h: &Host) {
         // The common case, a sign-in or sign-out on a host open before and after: only its
-        // bit moves between session counts (the full filing below would find the same).
+        // bit moves between rows (the full filing below would find the same).
         if h.status == HostStatus::Available
             && !h.drain
-            && let Some(Some(Entry { status: HostStatus::Available, open: Some(open), .. })) =
-                self.entries.get_mut(id as usize)
+            && let Some(at) = self.open_at.get_mut(id as usize)
+            && *at != NOT_OPEN
         {
-            let (from, to) = (*open, h.session_count());
-            *open = to;
+            let (from, to) = (*at, h.session_count());
             if from != to {
+                *at = to;
                 self.move_open(id, from, to);
             }
             return;
@@ -136,6 +141,7 @@ impl PowerIndex {
         let i = id as usize;
         if self.entries.len() <= i {
             self.entries.resize(i + 1, None);
+            self.open_at.resize(i + 1, NOT_OPEN);
             self.disconnected.resize(i + 1, 0);
             self.held.resize(i + 1, false);
         }
@@ -143,32 +149,30 @@ impl PowerIndex {
         let sessions = h.session_count();
         let entry = Entry {
             status: h.status,
-            open: (running && !h.drain).then_some(sessions),
             held: (running && h.drain && self.held[i])
                 .then(|| (sessions == 0, sessions == self.disconnected[i])),
         };
-        match self.entries[i] {
-            Some(was) if was == entry => return,
-            // The common case, a sign-in or sign-out: only the open key moves.
-            Some(was) if (was.status, was.held) == (entry.status, entry.held) => {
-                if let (Some(from), Some(to)) = (was.open, entry.open) {
-                    self.move_open(id, from, to);
-                } else {
-                    self.open_bit(id, was.open, false);
-                    self.open_bit(id, entry.open, true);
-                }
+        if self.entries[i] != Some(entry) {
+            if let Some(was) = self.entries[i] {
+                self.count(id, was, false);
             }
-            was => {
-                if let Some(was) = was {
-                    self.count(id, was, false);
-                }
-                self.count(id, entry, true);
+            self.count(id, entry, true);
+            self.entries[i] = Some(entry);
+        }
+        let from = Some(self.open_at[i]).filter(|&n| n != NOT_OPEN);
+        let to = (running && !h.drain).then_some(sessions);
+        match (from, to) {
+            (Some(from), Some(to)) if from != to => self.move_open(id, from, to),
+            (Some(_), Some(_)) => {}
+            _ => {
+                self.open_bit(id, from, false);
+                self.open_bit(id, to, true);
             }
         }
-        self.entries[i] = Some(entry);
+        self.open_at[i] = to.unwrap_or(NOT_OPEN);
     }
 
-    /// Adds (`add`) or removes host `id` filed as `e`.
+    /// Adds (`add`) or removes host `id` filed as `e` (its open row apart).
     fn count(&mut self, id: HostId, e: Entry, add: bool) {
         let step = |n: &mut u64, on: bool| {
             if on {
@@ -190,7 +194,6 @@ impl PowerIndex {
             member(&mut self.held_empty, empty);
             member(&mut self.held_idle, idle);
         }
-        self.open_bit(id, e.open, add);
     }
 
     /// Sets (`add`) or clears host `id`'s bit under session count `open`, if open.
@@ -206,11 +209,16 @@ impl PowerIndex {
         }
     }
 
-    /// Moves open host `id`'s bit from session count `from` to `to`.
+    /// Moves open host `id`'s bit from session count `from` to `to` (an open host's word is
+    /// within the rows' width already).
+    #[inline]
     fn move_open(&mut self, id: HostId, from: u32, to: u32) {
-        let (to_at, bit) = self.open_slot(id, to);
-        let from_at = from as usize * self.stride + id as usize / 64;
-        self.open[from_at] &= !bit;
+        let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+        let to_at = to as usize * self.stride + word;
+        if to_at >= self.open.len() {
+            self.open.resize((to as usize + 1) * self.stride, 0);
+        }
+        self.open[from as usize * self.stride + word] &= !bit;
         self.open[to_at] |= bit;
     }
 
@@ -343,6 +351,7 @@ impl Pool {
             PowerIndex { stride: self.hosts.len().div_ceil(64), ..PowerIndex::default() };
         for (i, h) in self.hosts.iter().enumerate() {
             index.entries.push(None);
+            index.open_at.push(NOT_OPEN);
             index.held.push(false);
             let disconnected = h.sessions.iter().filter_map(|&s| self.sessions.get(s));
             let n = disconnected.filter(|s| s.state == SessionState::Disconnected).count();
