@@ -1,5 +1,7 @@
 //! The model end to end: one replication of the reference scenario `scenarios/bench-large.toml`
-//! (1,000 hosts × 16 sessions, 12,000 users, 30 days), reported in events per second.
+//! (1,000 hosts × 16 sessions, 12,000 users, 30 days), and of the same with a scaling plan
+//! (`benches/bench-large-plan.toml`; #10 asks that it stay within 15 % of the first), each
+//! reported in events per second.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use poolsim::model::Keep;
@@ -7,15 +9,21 @@ use poolsim::runner::run_replication;
 use std::time::Duration;
 
 fn bench_large(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/bench-large.toml");
-    let scenario = poolsim::scenario::load(path.as_ref(), &[]).expect("bench-large is valid");
-    let events = run_replication(&scenario, 0, Keep::default()).stats.events;
     let mut group = c.benchmark_group("model");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
-    group.throughput(Throughput::Elements(events));
-    group.bench_function("bench-large", |b| {
-        b.iter(|| run_replication(&scenario, 0, Keep::default()).stats.events)
-    });
+    for (name, file) in [
+        ("bench-large", "scenarios/bench-large.toml"),
+        ("bench-large-plan", "benches/bench-large-plan.toml"),
+    ] {
+        let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
+        let scenario =
+            poolsim::scenario::load(path.as_ref(), &[]).expect("the bench input is valid");
+        let events = run_replication(&scenario, 0, Keep::default()).stats.events;
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(name, |b| {
+            b.iter(|| run_replication(&scenario, 0, Keep::default()).stats.events)
+        });
+    }
     group.finish();
 }
 

@@ -25,11 +25,15 @@ trap 'rm -rf "$work"' EXIT
 # The "stats" object of a run's summary.json.
 stats() { sed -n '/"stats": {/,/^  }/p' "$1/summary.json" | sed '1s/.*"stats": //'; }
 
-# run NAME ARGS…: one run with --stats; prints `"NAME": {stats}`.
+# run NAME [--scenario FILE] ARGS…: one run with --stats; prints `"NAME": {stats}`.
 run() {
-    local name=$1
+    local name=$1 file=$scenario
     shift
-    "$bin" run "$scenario" --quiet --stats --out "$work/$name" "$@" >/dev/null
+    if [ "${1:-}" = --scenario ]; then
+        file=$2
+        shift 2
+    fi
+    "$bin" run "$file" --quiet --stats --out "$work/$name" "$@" >/dev/null
     printf '    "%s": %s' "$name" "$(stats "$work/$name")"
 }
 
@@ -50,7 +54,11 @@ size() {
     echo "    \"load_average_before\": \"$(cut -d' ' -f1-3 /proc/loadavg)\""
     echo "  },"
     echo "  \"runs\": {"
-    for i in 1 2 3; do run "one_core_$i" --threads 1 --replications 1; echo ","; done
+    # bench-large alone and with a scaling plan, alternating (#10: within 15 %).
+    for i in 1 2 3; do
+        run "one_core_$i" --threads 1 --replications 1; echo ","
+        run "plan_$i" --scenario benches/bench-large-plan.toml --threads 1 --replications 1; echo ","
+    done
     run threads_1 --threads 1 --replications 4; echo ","
     run threads_2 --threads 2 --replications 4; echo ","
     run days_30 --threads 1 --replications 1 --set duration=30d; echo ","
