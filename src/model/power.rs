@@ -553,7 +553,8 @@ impl autoscale::Hosts for Indexed<'_> {
     /// The index's open hosts (Available, not in drain mode) but the excluded ones: an
     /// undrained host is movable unless excluded.
     fn scale_in_groups(&self) -> impl Iterator<Item = Tied> + '_ {
-        self.index.open_rows().map(|(n, row)| {
+        let rows = self.index.open_rows().filter(|(_, row)| row.iter().any(|&w| w != 0));
+        rows.map(|(n, row)| {
             let mut words = row.to_vec();
             for &h in self.excluded_ids {
                 if let Some(w) = words.get_mut(h as usize / 64) {
@@ -654,13 +655,12 @@ impl Feature for Power<'_> {
 
     fn finish(&self, w: &World, m: &mut MetricValues, end: SimTime) {
         let meter = self.meter.until(end, self.warmup, w.pool.gauges(), &w.recorder);
-        let hours = |ms: u128| Some(ms as f64 / HOUR as f64);
         let count = |v: u64| Some(v as f64);
-        m.set(Metric::HostHoursRunning, hours(meter.running_ms));
-        m.set(Metric::HostHoursStopped, hours(meter.stopped_ms));
+        let running = meter.running_ms as f64 / HOUR as f64;
+        let stopped = meter.stopped_ms as f64 / HOUR as f64;
+        m.set(Metric::HostHoursRunning, Some(running));
+        m.set(Metric::HostHoursStopped, Some(stopped));
         if let Some(p) = &self.cfg.prices {
-            let running = meter.running_ms as f64 / HOUR as f64;
-            let stopped = meter.stopped_ms as f64 / HOUR as f64;
             m.set(Metric::Cost, Some(running * p.host_hour + stopped * p.stopped_host_hour));
         }
         m.set(Metric::PeakHostsRunning, count(meter.peak_running));
