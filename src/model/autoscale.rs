@@ -536,8 +536,8 @@ fn scale_in<H: Hosts + ?Sized>(
     tie: &mut dyn FnMut(usize) -> usize,
 ) -> Vec<Decision> {
     let mut out = Vec::new();
-    // The candidates a group per session count, fewest first; each step takes one of the
-    // hosts left in the group at random.
+    // The candidates, a group per session count, fewest first; each step takes one of the
+    // hosts left in the current group at random.
     let mut groups = hosts.scale_in_groups().filter(|g| !g.is_empty());
     let mut tied = Tied::default();
     loop {
