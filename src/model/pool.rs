@@ -302,6 +302,11 @@ impl<'p> PowerIndexView<'p> {
         self.index.disconnected.get(id as usize).copied().unwrap_or(0)
     }
 
+    /// Whether the scaler holds host `id` drained ([`Pool::set_scaler_held`]).
+    pub fn held(&self, id: HostId) -> bool {
+        self.index.held.get(id as usize).copied().unwrap_or(false)
+    }
+
     /// Hosts the scaler holds drained that are still drained and Available.
     pub fn held_running(&self) -> u64 {
         self.index.held_running

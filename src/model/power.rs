@@ -56,8 +56,6 @@ pub struct Power<'c> {
     rng_boot: SimRng,
     rng_tie: SimRng,
     excluded: Vec<bool>,
-    /// Per host: drained by the scaler.
-    ours: Vec<bool>,
     /// The hosts drained by the scaler, in host order.
     ours_list: BTreeSet<HostId>,
     /// Per host: drains so far (a force log-off names the drain it belongs to).
@@ -108,7 +106,6 @@ impl<'c> Power<'c> {
             rng_boot: rng(streams::POWER_BOOT),
             rng_tie: rng(streams::SCALING_TIES),
             excluded,
-            ours: vec![false; hosts],
             ours_list: BTreeSet::new(),
             drains: vec![0; hosts],
             waiters: vec![Vec::new(); hosts],
@@ -130,9 +127,8 @@ impl<'c> Power<'c> {
     /// Hosts added since (`add_hosts`) join the scaler's view.
     fn sync_hosts(&mut self, pool: &Pool) {
         let n = pool.hosts().len();
-        if n > self.ours.len() {
+        if n > self.drains.len() {
             self.excluded.resize(n, false);
-            self.ours.resize(n, false);
             self.drains.resize(n, 0);
             self.waiters.resize(n, Vec::new());
         }
@@ -234,7 +230,7 @@ impl<'c> Power<'c> {
 
     /// Host `id` as the scaler sees it.
     fn view(&self, pool: &Pool, id: HostId) -> HostView {
-        view(&self.ours, &self.excluded, pool, id)
+        view(&self.excluded, pool, id)
     }
 
     /// Whether some host might be started or taken out of drain (over-approximated: a stopped
@@ -256,7 +252,6 @@ impl<'c> Power<'c> {
         let at = p.phase_at(w.now);
         let host_count = w.pool.hosts().len() as u32;
         let hosts = Indexed {
-            ours: &self.ours,
             ours_list: &self.ours_list,
             excluded: &self.excluded,
             excluded_ids: &self.cfg.excluded,
@@ -336,7 +331,7 @@ impl<'c> Power<'c> {
     fn delete_host(&mut self, w: &mut World, h: HostId, why: &Why) {
         let closed = w.force_logoff_all(h, "scaling");
         self.forced += if w.recorder.measuring() { closed.len() as u64 } else { 0 };
-        if self.ours[h as usize] {
+        if held(&w.pool, h) {
             self.mark_ours(&mut w.pool, h, false);
         }
         w.pool.update_host(h, |host| {
@@ -357,7 +352,6 @@ impl<'c> Power<'c> {
     /// Notes whether the scaler holds `h` drained; any change voids a pending force log-off.
     fn mark_ours(&mut self, pool: &mut Pool, h: HostId, on: bool) {
         pool.set_scaler_held(h, on);
-        self.ours[h as usize] = on;
         self.drains[h as usize] += 1;
         if on {
             self.ours_list.insert(h);
@@ -380,7 +374,7 @@ impl<'c> Power<'c> {
             self.forced += closed.len() as u64;
             self.stopped += 1;
         }
-        if self.ours[h as usize] {
+        if held(&w.pool, h) {
             self.mark_ours(&mut w.pool, h, false);
         }
         w.pool.update_host(h, |host| {
@@ -417,7 +411,7 @@ impl<'c> Power<'c> {
     /// has not ended (MODEL.md: "if ramp-down ends before the wait is over, nobody is forced
     /// out"), remaining users are signed out and the host deallocated.
     fn force_logoff(&mut self, w: &mut World, q: &mut Queue, h: HostId, drain: u32) {
-        if !self.ours[h as usize] || self.drains[h as usize] != drain {
+        if !held(&w.pool, h) || self.drains[h as usize] != drain {
             return;
         }
         if let Some(p) = self.plan()
@@ -474,10 +468,10 @@ fn trace_why(w: &mut World, kind: &'static str, host: Option<HostId>, why: &dyn 
     }
 }
 
-/// Host `id` as the scaler sees it (`ours`, `excluded`: per host, drained by the scaler,
-/// excluded from scaling). A host counts as the scaler's only while it is still drained (an
-/// update's end or an admin undrains it).
-fn view(ours: &[bool], excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
+/// Host `id` as the scaler sees it (`excluded`: per host, excluded from scaling). A host
+/// counts as the scaler's only while the scaler holds it and it is still drained (an update's
+/// end or an admin undrains it).
+fn view(excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
     let (i, h) = (id as usize, pool.host(id));
     let power = match h.status {
         HostStatus::Available => autoscale::Power::Running,
@@ -487,7 +481,7 @@ fn view(ours: &[bool], excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
         _ => autoscale::Power::Other,
     };
     let sessions = h.session_count();
-    let ours = ours[i] && h.drain;
+    let ours = held(pool, id) && h.drain;
     HostView {
         power,
         sessions,
@@ -498,6 +492,11 @@ fn view(ours: &[bool], excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
     }
 }
 
+/// Whether the scaler holds host `h` drained: the power index keeps it (Power::mark_ours).
+fn held(pool: &Pool, h: HostId) -> bool {
+    power_index(pool).held(h)
+}
+
 /// The pool's power index, which [`Power::build`] keeps.
 fn power_index(pool: &Pool) -> PowerIndexView<'_> {
     pool.power_index().expect("the power feature keeps the pool's power index")
@@ -506,7 +505,6 @@ fn power_index(pool: &Pool) -> PowerIndexView<'_> {
 /// The hosts as a plan evaluation reads them: views on demand, the picks from the pool's
 /// power index and the scaler's drained hosts — no per-host scan.
 struct Indexed<'a> {
-    ours: &'a [bool],
     ours_list: &'a BTreeSet<HostId>,
     excluded: &'a [bool],
     /// The excluded hosts, as listed in the plan.
@@ -521,7 +519,7 @@ impl autoscale::Hosts for Indexed<'_> {
     }
 
     fn view(&self, i: HostId) -> HostView {
-        view(self.ours, self.excluded, self.pool, i)
+        view(self.excluded, self.pool, i)
     }
 
     /// Equal to `autoscale::counts` of every view: running is Available, open is running
@@ -643,7 +641,7 @@ impl Feature for Power<'_> {
         self.sync_hosts(&w.pool);
         if let (ActionKind::Drain(_), Some(h)) = (&a.kind, a.host)
             && w.control.scaler_may_drain()
-            && self.ours[h as usize]
+            && held(&w.pool, h)
         {
             self.mark_ours(&mut w.pool, h, false);
         }
@@ -752,9 +750,8 @@ mod tests {
             if step % 97 != 0 {
                 continue;
             }
-            let views: Vec<HostView> = (0..n).map(|i| view(&ours, &excluded, &pool, i)).collect();
+            let views: Vec<HostView> = (0..n).map(|i| view(&excluded, &pool, i)).collect();
             let indexed = Indexed {
-                ours: &ours,
                 ours_list: &ours_list,
                 excluded: &excluded,
                 excluded_ids: &excluded_ids,
