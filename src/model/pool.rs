@@ -355,9 +355,6 @@ impl Pool {
         let mut index =
             PowerIndex { stride: self.hosts.len().div_ceil(64), ..PowerIndex::default() };
         for (i, h) in self.hosts.iter().enumerate() {
-            index.entries.push(None);
-            index.open_at.push(NOT_OPEN);
-            index.held.push(false);
             let disconnected = h.sessions.iter().filter_map(|&s| self.sessions.get(s));
             let n = disconnected.filter(|s| s.state == SessionState::Disconnected).count();
             index.disconnected.push(n as u32);
