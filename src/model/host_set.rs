@@ -44,12 +44,73 @@ impl HostSet {
         let w = s * 64 + bits.trailing_zeros() as usize;
         Some((w * 64) as HostId + self.words[w].trailing_zeros())
     }
+
+    /// The members in host order, from either end.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = HostId> + '_ {
+        let words = self.words.iter().enumerate();
+        words.flat_map(|(w, &bits)| Bits { base: (w * 64) as HostId, bits })
+    }
+}
+
+/// The hosts of one word of a bitset (bit `b` set for host `base + b`), in host order from
+/// either end.
+pub struct Bits {
+    /// The host of bit 0.
+    pub base: HostId,
+    /// The bits not yet returned.
+    pub bits: u64,
+}
+
+impl Iterator for Bits {
+    type Item = HostId;
+
+    fn next(&mut self) -> Option<HostId> {
+        (self.bits != 0).then(|| {
+            let b = self.bits.trailing_zeros();
+            self.bits &= self.bits - 1;
+            self.base + b
+        })
+    }
+}
+
+impl DoubleEndedIterator for Bits {
+    fn next_back(&mut self) -> Option<HostId> {
+        (self.bits != 0).then(|| {
+            let b = 63 - self.bits.leading_zeros();
+            self.bits &= !(1 << b);
+            self.base + b
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn iterates_its_members_in_host_order_from_either_end() {
+        // Against an ordered set, across words and both edge bits of a word.
+        let (mut set, mut reference) = (HostSet::default(), BTreeSet::new());
+        for h in (0..1_000).filter(|h| h % 5 == 0 || h % 64 == 63 || h % 7 == 3) {
+            set.insert(h);
+            reference.insert(h);
+        }
+        set.remove(700);
+        reference.remove(&700);
+        assert!(set.iter().eq(reference.iter().copied()));
+        assert!(set.iter().rev().eq(reference.iter().rev().copied()));
+        // Taking from both ends meets in the middle without losing or repeating a host.
+        let mut both = set.iter();
+        let (mut front, mut back) = (Vec::new(), Vec::new());
+        while let Some(h) = both.next() {
+            front.push(h);
+            back.extend(both.next_back());
+        }
+        back.reverse();
+        front.extend(back);
+        assert!(front.iter().eq(reference.iter()));
+    }
 
     #[test]
     fn the_first_host_is_the_lowest_member() {
@@ -74,6 +135,7 @@ mod tests {
             reference.remove(&h);
         }
         assert!(reference.is_empty());
+        assert_eq!(set.iter().next(), None);
         set.remove(123_456);
         assert_eq!(set.first(), None);
     }

@@ -4,12 +4,12 @@
 
 use super::balancer::{Balancer, Tier};
 use super::host::{Host, HostId, HostStatus};
+use super::host_set::{Bits, HostSet};
 use super::session::{Session, SessionId, SessionState, SessionTable, UserId};
 use crate::engine::SimTime;
 use crate::engine::rng::SimRng;
 use crate::scenario::LoadBalancer;
 use crate::scenario::names::host_name;
-use std::collections::BTreeSet;
 
 /// Counts that describe the pool at an instant; kept up to date incrementally.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -77,7 +77,7 @@ struct Contribution {
 /// every host, nor at every session of a drained one.
 #[derive(Default)]
 struct PowerIndex {
-    stopped: BTreeSet<HostId>,
+    stopped: HostSet,
     /// Per session count, a bit per host: Available and not in drain mode. One flat array,
     /// a row of `stride` words per session count (a sign-in or sign-out moves a bit between
     /// two rows, at every such event).
@@ -93,8 +93,8 @@ struct PowerIndex {
     /// Hosts held by the scaler, still drained and Available.
     held_running: u64,
     /// Of those, the ones without sessions, and the ones without active sessions.
-    held_empty: BTreeSet<HostId>,
-    held_idle: BTreeSet<HostId>,
+    held_empty: HostSet,
+    held_idle: HostSet,
     /// Per host: how it was last filed, but for its open row.
     entries: Vec<Option<Entry>>,
     /// Per host: the row it is open in (its session count), or [`NOT_OPEN`]. Apart from
@@ -179,11 +179,11 @@ impl PowerIndex {
                 *n = if add { *n + 1 } else { *n - 1 };
             }
         };
-        let member = |set: &mut BTreeSet<HostId>, on: bool| {
+        let member = |set: &mut HostSet, on: bool| {
             if on && add {
                 set.insert(id);
             } else if on {
-                set.remove(&id);
+                set.remove(id);
             }
         };
         step(&mut self.available, e.status == HostStatus::Available);
@@ -258,19 +258,16 @@ pub struct PowerIndexView<'p> {
 impl<'p> PowerIndexView<'p> {
     /// Deallocated hosts, in host order.
     pub fn stopped(&self) -> impl DoubleEndedIterator<Item = HostId> + 'p {
-        self.index.stopped.iter().copied()
+        self.index.stopped.iter()
     }
 
     /// Available hosts not in drain mode as `(sessions, host)`, fewest sessions first, then
     /// in host order.
     pub fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + 'p {
         self.open_rows().flat_map(|(n, words)| {
-            words.iter().enumerate().flat_map(move |(w, &bits)| {
-                let set = std::iter::successors((bits != 0).then_some(bits), |&b| {
-                    let rest = b & (b - 1);
-                    (rest != 0).then_some(rest)
-                });
-                set.map(move |b| (n, (w * 64) as HostId + HostId::from(b.trailing_zeros())))
+            let hosts = words.iter().enumerate();
+            hosts.flat_map(move |(w, &bits)| {
+                Bits { base: (w * 64) as HostId, bits }.map(move |h| (n, h))
             })
         })
     }
@@ -316,7 +313,7 @@ impl<'p> PowerIndexView<'p> {
     /// order.
     pub fn held_empty(&self, active_only: bool) -> impl Iterator<Item = HostId> + 'p {
         let set = if active_only { &self.index.held_idle } else { &self.index.held_empty };
-        set.iter().copied()
+        set.iter()
     }
 }
 
