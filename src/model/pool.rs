@@ -136,7 +136,9 @@ impl PowerIndex {
         self.refile(id, h);
     }
 
-    /// Re-files host `id` as it now is, whatever changed.
+    /// Re-files host `id` as it now is, whatever changed. Kept out of line so that `file`'s
+    /// common case stays a few instructions without saving registers for this one.
+    #[inline(never)]
     fn refile(&mut self, id: HostId, h: &Host) {
         let i = id as usize;
         if self.entries.len() <= i {
@@ -216,7 +218,7 @@ impl PowerIndex {
         let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
         let to_at = to as usize * self.stride + word;
         if to_at >= self.open.len() {
-            self.open.resize((to as usize + 1) * self.stride, 0);
+            self.add_rows(to);
         }
         self.open[from as usize * self.stride + word] &= !bit;
         self.open[to_at] |= bit;
@@ -232,9 +234,16 @@ impl PowerIndex {
         }
         let at = n as usize * self.stride + word;
         if at >= self.open.len() {
-            self.open.resize((n as usize + 1) * self.stride, 0);
+            self.add_rows(n);
         }
         (at, bit)
+    }
+
+    /// Adds empty rows up to session count `n` (rare: once per session count reached).
+    #[cold]
+    #[inline(never)]
+    fn add_rows(&mut self, n: u32) {
+        self.open.resize((n as usize + 1) * self.stride, 0);
     }
 
     /// Re-lays the rows `stride` words wide (hosts were added past the last word).
