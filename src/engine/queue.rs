@@ -131,7 +131,10 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event if it happens before `end` (advancing the
-    /// clock to its time); otherwise leaves the queue as it was.
+    /// clock to its time); otherwise leaves the queue as it was. Always inlined into the
+    /// event loop, its one hot caller: left to the compiler, whether it was came and went
+    /// with unrelated changes elsewhere, and with it 40 M instructions of bench-large.
+    #[inline(always)]
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
         if self.current.is_empty() {
             let (bucket, next) = self.lowest()?;
@@ -154,6 +157,7 @@ impl<E> EventQueue<E> {
     }
 
     /// The lowest non-empty bucket and its earliest time.
+    #[inline(always)]
     fn lowest(&self) -> Option<(usize, SimTime)> {
         if self.levels == 0 {
             return None;
@@ -167,6 +171,7 @@ impl<E> EventQueue<E> {
 
     /// Moves the clock to `next`, the earliest time in `bucket`: its events at that time go
     /// to `current` in scheduling order, the others to lower levels.
+    #[inline(always)]
     fn advance(&mut self, bucket: usize, next: SimTime) {
         let (level, digit) = (bucket / DIGITS, bucket % DIGITS);
         self.occupied[level][digit / 64] &= !(1 << (digit % 64));
