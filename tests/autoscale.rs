@@ -19,7 +19,12 @@ use poolsim::scenario::Scenario;
 /// A weekday plan over a small storm: 10 hosts of 10 sessions, 80 users at 08:00–09:00
 /// staying to about 17:00. `plan` replaces the schedule lines; `extra` is appended.
 fn small(schedule: &str, extra: &str) -> Scenario {
-    scenario(&format!(
+    scenario(&small_text(schedule, extra))
+}
+
+/// The text of [`small`].
+fn small_text(schedule: &str, extra: &str) -> String {
+    format!(
         r#"
         name = "small"
         duration = "7d"
@@ -41,7 +46,7 @@ fn small(schedule: &str, extra: &str) -> Scenario {
         {schedule}
         {extra}
         "#
-    ))
+    )
 }
 
 const PLAN: &str = r#"
@@ -219,4 +224,28 @@ fn pooled_start_vm_on_connect_starts_one_host_per_five_minutes_and_the_login_wai
         metric(&r, "login_failures_host_starting") >= 1.0,
         "logins beyond the booting host's room fail"
     );
+}
+
+#[test]
+fn zero_active_sessions_stops_a_drained_host_whose_users_are_all_disconnected() {
+    // MODEL.md: ramp-down stops drained hosts "when they have no sessions or no active
+    // sessions (setting stopHostsWhen)". Users here disconnect at their session's end and
+    // come back hours later, so at 17:00 drained hosts hold only disconnected sessions: with
+    // `zero_active_sessions` the plan stops them (signing those sessions out) although it
+    // forces nobody off; with `zero_sessions` it waits for them to end.
+    let when = |rule: &str| {
+        let plan = PLAN.replace(
+            "force_logoff = true, wait = \"30m\"",
+            &format!("force_logoff = false, stop_hosts_when = \"{rule}\""),
+        );
+        let away = r#"reconnect = { probability = 1.0, after = { dist = "fixed", value = "5h" } }"#;
+        let text = small_text(&plan, "").replace("[autoscale]", &format!("{away}\n[autoscale]"));
+        run(&scenario(&text))
+    };
+    let active = when("zero_active_sessions");
+    let stopped_with_sessions = metric(&active, "forced_logoffs_scaling");
+    assert!(stopped_with_sessions > 0.0, "hosts of disconnected users are stopped");
+    let forced = trace(&active, "forced_logoff");
+    assert!(forced.iter().any(|t| t.detail == "scaling" && phase_at(&small(PLAN, ""), t.time) == Phase::RampDown));
+    assert_eq!(metric(&when("zero_sessions"), "forced_logoffs_scaling"), 0.0);
 }

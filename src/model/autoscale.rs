@@ -114,6 +114,13 @@ pub struct PhaseAt<R = PhaseRules> {
 }
 
 impl PlanConfig {
+    /// Whether some phase stops hosts at zero *active* sessions: the only rule that reads
+    /// how many of a host's sessions are disconnected.
+    pub fn reads_active_sessions(&self) -> bool {
+        let mut rules = self.schedules.iter().flat_map(|s| &s.rules);
+        rules.any(|r| r.stop_when == StopHostsWhen::ZeroActiveSessions)
+    }
+
     /// The phase at `t` (see [`phase_at`]).
     pub fn phase_at(&self, t: SimTime) -> PhaseAt {
         phase_at(&self.schedules, t)

@@ -86,8 +86,11 @@ struct PowerIndex {
     open_len: u64,
     available: u64,
     starting: u64,
-    /// Per host: its disconnected sessions.
+    /// Per host: its disconnected sessions, when `counts_disconnects` (else all zero).
     disconnected: Vec<u32>,
+    /// Whether disconnects are counted: only a plan that stops hosts at zero *active*
+    /// sessions reads them, and counting costs every disconnect and reconnect.
+    counts_disconnects: bool,
     /// Per host: held in drain mode by the scaler ([`Pool::set_scaler_held`]).
     held: Vec<bool>,
     /// Hosts held by the scaler, still drained and Available.
@@ -303,9 +306,11 @@ impl<'p> PowerIndexView<'p> {
         self.index.starting
     }
 
-    /// Disconnected sessions on host `id`.
-    pub fn disconnected(&self, id: HostId) -> u32 {
-        self.index.disconnected.get(id as usize).copied().unwrap_or(0)
+    /// Disconnected sessions on host `id`; `None` when the index does not count them
+    /// ([`Pool::keep_power_index`]).
+    pub fn disconnected(&self, id: HostId) -> Option<u32> {
+        let n = self.index.disconnected.get(id as usize).copied().unwrap_or(0);
+        self.index.counts_disconnects.then_some(n)
     }
 
     /// Whether the scaler holds host `id` drained ([`Pool::set_scaler_held`]).
@@ -318,8 +323,8 @@ impl<'p> PowerIndexView<'p> {
         self.index.held_running
     }
 
-    /// Of those, the ones without sessions (`active_only`: without active sessions), in host
-    /// order.
+    /// Of those, the ones without sessions (`active_only`: without active sessions, which
+    /// are all sessions when disconnects are not counted), in host order.
     pub fn held_empty(&self, active_only: bool) -> impl Iterator<Item = HostId> + 'p {
         let set = if active_only { &self.index.held_idle } else { &self.index.held_empty };
         set.iter()
@@ -356,14 +361,16 @@ impl Pool {
     }
 
     /// From now on, keeps the power index a scaler reads ([`Pool::power_index`]); pools
-    /// without a scaler do not pay for it.
-    pub fn keep_power_index(&mut self) {
+    /// without a scaler do not pay for it. `count_disconnects`: whether it also counts each
+    /// host's disconnected sessions (a scaler that never asks for active sessions need not).
+    pub fn keep_power_index(&mut self, count_disconnects: bool) {
+        let stride = self.hosts.len().div_ceil(64);
         let mut index =
-            PowerIndex { stride: self.hosts.len().div_ceil(64), ..PowerIndex::default() };
+            PowerIndex { stride, counts_disconnects: count_disconnects, ..PowerIndex::default() };
         for (i, h) in self.hosts.iter().enumerate() {
             let disconnected = h.sessions.iter().filter_map(|&s| self.sessions.get(s));
             let n = disconnected.filter(|s| s.state == SessionState::Disconnected).count();
-            index.disconnected.push(n as u32);
+            index.disconnected.push(if count_disconnects { n as u32 } else { 0 });
             index.file(i as HostId, h);
         }
         self.power_index = Some(index);
@@ -379,10 +386,12 @@ impl Pool {
     }
 
     /// The power index counts `host`'s disconnected sessions: one more (`more`) or one less.
-    /// Inline the check only, so a pool without the index pays nothing at each disconnect.
+    /// Inline the check only, so a pool without the count pays nothing at each disconnect.
     #[inline(always)]
     fn index_disconnected(&mut self, host: HostId, more: bool) {
-        if self.power_index.is_some() {
+        if let Some(index) = &self.power_index
+            && index.counts_disconnects
+        {
             self.count_disconnected(host, more);
         }
     }
@@ -685,7 +694,9 @@ mod tests {
         for (i, h) in hosts.clone() {
             let state = |&s: &SessionId| p.session(s).unwrap().state;
             let n = h.sessions.iter().filter(|s| state(s) == SessionState::Disconnected).count();
-            assert_eq!(ix.disconnected(i), n as u32, "host {i}");
+            if let Some(counted) = ix.disconnected(i) {
+                assert_eq!(counted, n as u32, "host {i}");
+            }
         }
     }
 
@@ -704,20 +715,33 @@ mod tests {
         };
         let empty: Vec<HostId> =
             running.iter().filter(|(_, h)| h.sessions.is_empty()).map(|x| x.0).collect();
+        let counted =
+            |h: &Host| if ix.disconnected(0).is_some() { active(h) } else { h.sessions.len() };
         let idle: Vec<HostId> =
-            running.iter().filter(|(_, h)| active(h) == 0).map(|x| x.0).collect();
+            running.iter().filter(|(_, h)| counted(h) == 0).map(|x| x.0).collect();
         assert_eq!(ix.held_empty(false).collect::<Vec<_>>(), empty);
         assert_eq!(ix.held_empty(true).collect::<Vec<_>>(), idle);
     }
 
     #[test]
     fn the_power_index_equals_a_recount_after_random_changes() {
+        random_changes(true);
+    }
+
+    /// Without counting disconnects, the index is the same but that a host without sessions
+    /// is all it knows as idle.
+    #[test]
+    fn the_power_index_without_disconnects_equals_a_recount_too() {
+        random_changes(false);
+    }
+
+    fn random_changes(count_disconnects: bool) {
         use rand::RngExt;
         let mut rng = stream(7, 0, 0);
         let (hosts, limit) = (70, 4);
         let mut p = Pool::new(hosts, "sh", limit, LoadBalancer::BreadthFirst);
         let _before = p.open_session(1, 0);
-        p.keep_power_index();
+        p.keep_power_index(count_disconnects);
         let mut held = vec![false; hosts as usize];
         let statuses = [
             HostStatus::Available,
@@ -758,8 +782,10 @@ mod tests {
             seen[0] += u32::from(ix.held_running() > 0);
             seen[1] += u32::from(ix.held_empty(false).next().is_some());
             seen[2] += u32::from(ix.held_empty(true).count() > ix.held_empty(false).count());
+            assert_eq!(ix.disconnected(h).is_some(), count_disconnects);
         }
-        assert!(seen.iter().all(|&n| n > 100), "every held case exercised: {seen:?}");
+        let cases = if count_disconnects { &seen[..] } else { &seen[..2] };
+        assert!(cases.iter().all(|&n| n > 100), "every held case exercised: {seen:?}");
     }
 
     #[test]
@@ -768,7 +794,7 @@ mod tests {
         let mut p = Pool::new(70, "sh", 3, LoadBalancer::DepthFirst);
         assert!(p.power_index().is_none(), "kept only when asked for");
         p.set_status(3, HostStatus::Shutdown);
-        p.keep_power_index();
+        p.keep_power_index(true);
         index_matches_a_scan(&p);
         let a = p.open_session(65, 1);
         let _b = p.open_session(65, 2);
@@ -794,7 +820,7 @@ mod tests {
         // 60 hosts fill one word per session count; the 65th host needs a second one, and
         // the rows already filed (hosts with 0, 1 and 2 sessions) must survive the re-lay.
         let mut p = Pool::new(60, "sh", 3, LoadBalancer::DepthFirst);
-        p.keep_power_index();
+        p.keep_power_index(true);
         p.open_session(7, 1);
         p.open_session(59, 2);
         p.open_session(59, 3);

@@ -97,7 +97,9 @@ impl<'c> Power<'c> {
                 pool.set_status(h as HostId, HostStatus::Shutdown);
             }
         }
-        pool.keep_power_index();
+        let reads_active =
+            matches!(&p.scaler, Some(Scaler::Plan(plan)) if plan.reads_active_sessions());
+        pool.keep_power_index(reads_active);
         let rng = |src| stream(cfg.seed, replication, src);
         Some(Self {
             cfg: p,
@@ -485,7 +487,8 @@ fn view(excluded: &[bool], pool: &Pool, id: HostId) -> HostView {
     HostView {
         power,
         sessions,
-        active: sessions - power_index(pool).disconnected(id),
+        // Counted only when a phase stops hosts at zero active sessions, the one reader.
+        active: sessions - power_index(pool).disconnected(id).unwrap_or(0),
         undrained: !h.drain,
         ours,
         movable: !excluded[i] && (ours || !h.drain),
@@ -705,7 +708,7 @@ mod tests {
     fn the_indexed_decision_equals_the_scan() {
         let (n, limit) = (150, 6);
         let mut pool = Pool::new(n, "sh", limit, LoadBalancer::DepthFirst);
-        pool.keep_power_index();
+        pool.keep_power_index(true);
         let excluded_ids: Vec<HostId> = vec![3, 70, 140];
         let mut excluded = vec![false; n as usize];
         excluded_ids.iter().for_each(|&h| excluded[h as usize] = true);
