@@ -104,6 +104,8 @@ struct PowerIndex {
     /// `entries` so that a sign-in or sign-out, which only moves an open host's bit, reads
     /// and writes one word.
     open_at: Vec<u32>,
+    /// How many times a host's entry changed (see [`PowerIndexView::host_changes`]).
+    host_changes: u64,
 }
 
 /// `PowerIndex::open_at` of a host that is not open.
@@ -113,6 +115,8 @@ const NOT_OPEN: u32 = u32::MAX;
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
     status: HostStatus,
+    /// Open for new sessions (a running or needing-assistance host not in drain mode).
+    open: bool,
     /// Held by the scaler, drained and Available: whether it has no sessions, and no active
     /// sessions.
     held: Option<(bool, bool)>,
@@ -154,6 +158,7 @@ impl PowerIndex {
         let sessions = h.session_count();
         let entry = Entry {
             status: h.status,
+            open: h.open_for_new_sessions(),
             held: (running && h.drain && self.held[i])
                 .then(|| (sessions == 0, sessions == self.disconnected[i])),
         };
@@ -163,6 +168,7 @@ impl PowerIndex {
             }
             self.count(id, entry, true);
             self.entries[i] = Some(entry);
+            self.host_changes += 1;
         }
         let from = Some(self.open_at[i]).filter(|&n| n != NOT_OPEN);
         let to = (running && !h.drain).then_some(sessions);
@@ -304,6 +310,13 @@ impl<'p> PowerIndexView<'p> {
     /// Hosts powering on.
     pub fn starting(&self) -> u64 {
         self.index.starting
+    }
+
+    /// A count that moves whenever a host is added, or its status or openness for new
+    /// sessions changes: the gauges of hosts by status (total, stopped, available) change
+    /// only when it does, so a reader of those need not look after an event that left it.
+    pub fn host_changes(&self) -> u64 {
+        self.index.host_changes
     }
 
     /// Disconnected sessions on host `id`; `None` when the index does not count them
@@ -750,6 +763,11 @@ mod tests {
             HostStatus::NeedsAssistance,
         ];
         let mut seen = [0u32; 3];
+        let by_status = |p: &Pool| {
+            let (g, ix) = (p.gauges(), p.power_index().unwrap());
+            ((g.hosts_total, g.hosts_stopped, g.hosts_available), ix.host_changes())
+        };
+        let mut before = by_status(&p);
         for step in 0..4000 {
             let h = rng.random_range(0..hosts);
             let sessions = p.host(h).sessions.clone();
@@ -778,6 +796,9 @@ mod tests {
             }
             index_matches_a_scan(&p);
             held_matches_a_scan(&p, &held);
+            let after = by_status(&p);
+            assert!(after.0 == before.0 || after.1 != before.1, "step {step}: uncounted change");
+            before = after;
             let ix = p.power_index().unwrap();
             seen[0] += u32::from(ix.held_running() > 0);
             seen[1] += u32::from(ix.held_empty(false).next().is_some());

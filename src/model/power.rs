@@ -651,7 +651,8 @@ impl Feature for Power<'_> {
     }
 
     fn observe(&mut self, w: &World) {
-        self.meter.observe(w.now, self.warmup, w.pool.gauges(), &w.recorder);
+        let changes = power_index(&w.pool).host_changes();
+        self.meter.observe(w.now, self.warmup, w.pool.gauges(), &w.recorder, changes);
     }
 
     fn finish(&self, w: &World, m: &mut MetricValues, end: SimTime) {

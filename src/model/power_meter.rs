@@ -19,6 +19,8 @@ pub struct Meter {
     last: SimTime,
     /// The state holding since `last`.
     state: Held,
+    /// The host-change count the state was read at.
+    host_changes: u64,
     /// The recorder's session-milliseconds at `last`.
     session_mark: u128,
     /// Host-milliseconds billed (running or starting).
@@ -59,6 +61,7 @@ impl Meter {
             limit,
             last: 0,
             state: Held::of(initial),
+            host_changes: 0,
             session_mark: 0,
             running_ms: 0,
             stopped_ms: 0,
@@ -70,9 +73,22 @@ impl Meter {
 
     /// Notes the state `g` after the event at `now` (the recorder has integrated up to
     /// `now`). Nothing is added while the hosts it reads are unchanged: the integrals catch
-    /// up at the next change.
+    /// up at the next change. `host_changes` is the power index's count of host changes
+    /// ([`PowerIndexView::host_changes`](super::pool::PowerIndexView::host_changes)): while
+    /// it stands still, so do the gauges the meter reads, and the meter reads nothing.
     #[inline]
-    pub fn observe(&mut self, now: SimTime, warmup: SimTime, g: &Gauges, r: &Recorder) {
+    pub fn observe(
+        &mut self,
+        now: SimTime,
+        warmup: SimTime,
+        g: &Gauges,
+        r: &Recorder,
+        host_changes: u64,
+    ) {
+        if host_changes == self.host_changes {
+            return;
+        }
+        self.host_changes = host_changes;
         let next = Held::of(g);
         if next != self.state {
             self.advance(now, warmup, next, r.session_time_at(now, g));
@@ -167,7 +183,7 @@ mod tests {
         // The recount: every interval after the warm-up, by the state that held over it.
         let (mut held, mut last) = (start, 0);
         let (mut running, mut stopped, mut pct_ms, mut open_ms) = (0u128, 0u128, 0.0, 0u128);
-        let mut peak = 0;
+        let (mut peak, mut changes) = (0, 0);
         for &(now, g) in &steps {
             let from = last.max(warmup);
             if now > from {
@@ -188,7 +204,10 @@ mod tests {
                 });
             }
             r.advance(now, &held);
-            m.observe(now, warmup, &g, &r);
+            // The power index's count moves when a host's status or openness does.
+            let hosts = |g: &Gauges| (g.hosts_total, g.hosts_stopped, g.hosts_available);
+            changes += u64::from(hosts(&g) != hosts(&held));
+            m.observe(now, warmup, &g, &r, changes);
             (held, last) = (g, now);
         }
         let end = last + 1_000_000;
