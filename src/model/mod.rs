@@ -21,6 +21,7 @@ pub mod personal_power;
 pub mod pool;
 pub mod population;
 pub mod power;
+pub mod power_index;
 pub mod power_meter;
 pub mod replay;
 pub mod retry;
