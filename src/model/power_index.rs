@@ -10,7 +10,7 @@
 //! between two rows.
 
 use super::host::{Host, HostId, HostStatus};
-use super::host_set::{Bits, HostSet};
+use super::host_set::HostSet;
 
 /// The power index a scaler reads (kept only when one asks, see
 /// [`Pool::keep_power_index`](super::pool::Pool::keep_power_index)):
@@ -264,19 +264,8 @@ impl<'p> PowerIndexView<'p> {
         self.index.stopped.iter()
     }
 
-    /// Available hosts not in drain mode as `(sessions, host)`, fewest sessions first, then
-    /// in host order.
-    pub fn open_by_load(&self) -> impl Iterator<Item = (u32, HostId)> + 'p {
-        self.open_rows().flat_map(|(n, words)| {
-            let hosts = words.iter().enumerate();
-            hosts.flat_map(move |(w, &bits)| {
-                Bits { base: (w * 64) as HostId, bits }.map(move |h| (n, h))
-            })
-        })
-    }
-
-    /// The same hosts as a row of bits per session count (bit `i % 64` of word `i / 64` for
-    /// host `i`), fewest sessions first; rows may be empty.
+    /// Available hosts not in drain mode as a row of bits per session count (bit `i % 64` of
+    /// word `i / 64` for host `i`), fewest sessions first; rows may be empty.
     pub fn open_rows(&self) -> impl Iterator<Item = (u32, &'p [u64])> + 'p {
         let rows = self.index.open.chunks(self.index.stride.max(1));
         rows.enumerate().map(|(n, words)| (n as u32, words))
@@ -334,10 +323,24 @@ impl<'p> PowerIndexView<'p> {
 mod tests {
     use super::*;
     use crate::engine::rng::stream;
+    use crate::model::host_set::Bits;
     use crate::model::pool::Pool;
     use crate::model::session::{SessionId, SessionState};
     use crate::scenario::LoadBalancer;
     use crate::scenario::names::host_name;
+
+    /// The index's open hosts as `(sessions, host)`, fewest sessions first, then in host
+    /// order: its rows read bit by bit.
+    fn open_by_load(ix: &PowerIndexView) -> Vec<(u32, HostId)> {
+        let rows = ix.open_rows();
+        let hosts = rows.flat_map(|(n, words)| {
+            let words = words.iter().enumerate();
+            words.flat_map(move |(w, &bits)| {
+                Bits { base: (w * 64) as HostId, bits }.map(move |h| (n, h))
+            })
+        });
+        hosts.collect()
+    }
 
     /// What the power index says, checked against a scan of every host.
     fn index_matches_a_scan(p: &Pool) {
@@ -353,7 +356,7 @@ mod tests {
             .map(|(i, h)| (h.session_count(), i))
             .collect();
         open.sort();
-        assert_eq!(ix.open_by_load().collect::<Vec<_>>(), open);
+        assert_eq!(open_by_load(&ix), open);
         assert_eq!(ix.open(), open.len() as u64);
         let with = |s| hosts.clone().filter(|(_, h)| h.status == s).count() as u64;
         assert_eq!(ix.available(), with(HostStatus::Available));
@@ -475,7 +478,7 @@ mod tests {
         let _b = p.open_session(65, 2);
         let _c = p.open_session(2, 3);
         index_matches_a_scan(&p);
-        assert_eq!(p.power_index().unwrap().open_by_load().last(), Some((2, 65)));
+        assert_eq!(open_by_load(&p.power_index().unwrap()).last().copied(), Some((2, 65)));
         p.set_drain(2, true);
         p.set_status(64, HostStatus::Starting);
         p.set_status(3, HostStatus::Available);
@@ -508,7 +511,8 @@ mod tests {
         p.open_session(68, 6);
         p.open_session(7, 7);
         index_matches_a_scan(&p);
-        let fullest: Vec<_> = p.power_index().unwrap().open_by_load().filter(|x| x.0 > 1).collect();
+        let fullest: Vec<_> =
+            open_by_load(&p.power_index().unwrap()).into_iter().filter(|x| x.0 > 1).collect();
         assert_eq!(fullest, vec![(2, 7), (2, 59), (3, 68)]);
     }
 }

@@ -74,8 +74,8 @@ impl Meter {
     /// Notes the state `g` after the event at `now` (the recorder has integrated up to
     /// `now`). Nothing is added while the hosts it reads are unchanged: the integrals catch
     /// up at the next change. `host_changes` is the power index's count of host changes
-    /// ([`PowerIndexView::host_changes`](super::power_index::PowerIndexView::host_changes)): while
-    /// it stands still, so do the gauges the meter reads, and the meter reads nothing.
+    /// ([`PowerIndexView::host_changes`](super::power_index::PowerIndexView::host_changes)):
+    /// while it stands still, so do the gauges the meter reads, and the meter reads nothing.
     #[inline]
     pub fn observe(
         &mut self,
